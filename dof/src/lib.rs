@@ -1,0 +1,1 @@
+//! The DTrace Object Format (DOF).

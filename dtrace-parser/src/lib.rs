@@ -1,0 +1,1 @@
+//! Parser for DTrace provider definition files.
