@@ -1,0 +1,62 @@
+//! Macro names, and the rules that provider and probe names must follow to make them.
+
+use proc_macro2::Ident;
+
+use crate::{Error, Options, Probe, Provider};
+
+/// The name of the macro for `probe` of `provider`, as an identifier.
+pub fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Result<Ident, Error> {
+    let default = if options.module {
+        "{probe}"
+    } else {
+        "{provider}_{probe}"
+    };
+    let format = options.probe_format.as_deref().unwrap_or(default);
+    let name = format
+        .replace("{provider}", &provider.name)
+        .replace("{probe}", &probe.name);
+    ident(&name, options, probe.span, || {
+        format!("the macro name `{name}` for probe `{}:{}`", provider.name, probe.name)
+    })
+}
+
+/// The module of `provider`'s macros in the module form.
+pub fn provider_module(provider: &Provider, options: &Options) -> Result<Ident, Error> {
+    ident(&provider.name, options, provider.span, || {
+        format!("the provider name `{}`", provider.name)
+    })
+}
+
+/// `name` as a Rust identifier, or an error saying why it cannot be one.
+fn ident(
+    name: &str,
+    options: &Options,
+    span: Option<dtrace_parser::Span>,
+    what: impl Fn() -> String,
+) -> Result<Ident, Error> {
+    match syn::parse_str::<Ident>(name) {
+        Ok(ident) => Ok(ident),
+        Err(_) if is_identifier(name) => Err(Error::new(
+            options.file.as_deref(),
+            span,
+            format!(
+                "{} is a Rust keyword, so no macro or module can be named after it; \
+                 rename the provider with `provider = \"...\"`",
+                what()
+            ),
+        )),
+        Err(_) => Err(Error::new(
+            options.file.as_deref(),
+            span,
+            format!("{} is not a valid Rust identifier", what()),
+        )),
+    }
+}
+
+/// Whether `name` has the shape of an identifier (letters, digits, `_`, not starting with a
+/// digit), keyword or not.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}

@@ -1,0 +1,25 @@
+//! The machinery behind the [`usdt`](https://docs.rs/usdt) crate.
+//!
+//! - With the `codegen` feature (default): the provider model that every front door fills
+//!   (a D provider file, a build script, a `#[usdt::provider]` module) and the one code
+//!   generator that turns it into a `macro_rules!` per probe.
+//!
+//! Users depend on `usdt`, not on this crate.
+
+#[cfg(feature = "codegen")]
+pub mod codegen;
+#[cfg(feature = "codegen")]
+mod d_file;
+#[cfg(feature = "codegen")]
+mod error;
+#[cfg(feature = "codegen")]
+pub mod model;
+
+#[cfg(feature = "codegen")]
+pub use codegen::{generate, Options};
+#[cfg(feature = "codegen")]
+pub use d_file::{from_d_file, from_d_source};
+#[cfg(feature = "codegen")]
+pub use error::Error;
+#[cfg(feature = "codegen")]
+pub use model::{ArgType, Probe, Provider};

@@ -1,0 +1,94 @@
+//! The provider model: what every front door produces and the code generator consumes.
+
+use dtrace_parser::{ArgKind, Span};
+
+/// A provider: a named group of probes.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// The name tracers see (`test` in `test:::start`).
+    pub name: String,
+    /// The probes, in declaration order.
+    pub probes: Vec<Probe>,
+    /// Where the provider is declared, for a `.d` file.
+    pub span: Option<Span>,
+}
+
+/// One probe of a provider.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// The name as written (`transaction__start`), which Linux notes keep.
+    pub name: String,
+    /// The arguments, in order.
+    pub args: Vec<ArgType>,
+    /// Where the probe is declared, for a `.d` file.
+    pub span: Option<Span>,
+}
+
+/// The type of one probe argument.
+#[derive(Debug, Clone)]
+pub enum ArgType {
+    /// A C type the tracer understands natively: an integer, a float, a string or a pointer.
+    Native(ArgKind),
+    /// `&usdt::UniqueId`: passed as its `u64`.
+    UniqueId,
+    /// Any `serde::Serialize` type (given as the Rust type the closure returns), passed as a
+    /// JSON string (`{"ok": VALUE}`) made only while the probe is enabled.
+    #[allow(clippy::large_enum_variant)]
+    Serializable(syn::Type),
+}
+
+impl Probe {
+    /// The name in DTrace's DOF: `__` becomes `-` (`transaction-start`), as DTrace's own
+    /// toolchain does.
+    pub fn dtrace_name(&self) -> String {
+        self.name.replace("__", "-")
+    }
+}
+
+impl ArgType {
+    /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
+    pub fn native_type(&self) -> String {
+        match self {
+            ArgType::Native(kind) => kind.native_type(),
+            ArgType::UniqueId => "uint64_t".to_owned(),
+            ArgType::Serializable(_) => "char *".to_owned(),
+        }
+    }
+
+    /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
+    /// signed, `f` for floating point.
+    pub fn note_size(&self) -> String {
+        match self {
+            ArgType::Native(ArgKind::Float { bits }) => format!("{}f", bits / 8),
+            ArgType::Native(kind @ ArgKind::Integer { .. }) | ArgType::Native(kind @ ArgKind::Bool) => {
+                let size = kind.size();
+                if kind.is_signed() {
+                    format!("-{size}")
+                } else {
+                    size.to_string()
+                }
+            }
+            _ => "8".to_owned(),
+        }
+    }
+}
+
+/// The providers of a parsed D file, in the model.
+pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
+    file.providers
+        .iter()
+        .map(|p| Provider {
+            name: p.name.clone(),
+            span: Some(p.span),
+            probes: p
+                .probes
+                .iter()
+                .map(|probe| Probe {
+                    name: probe.name.clone(),
+                    span: Some(probe.span),
+                    args: probe.args.iter().map(|a| ArgType::Native(a.kind.clone())).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}

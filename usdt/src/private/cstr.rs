@@ -1,0 +1,136 @@
+//! NUL-terminated strings for the tracer, made without touching the heap when short.
+//!
+//! A tracer reads a `char *` argument up to its first NUL, from the process's memory, while
+//! the thread sits at the probe instruction. Rust strings are not NUL-terminated, so short
+//! ones are copied into a buffer on the stack (resident, never allocated) and long ones into
+//! the heap. A string with an interior NUL is cut there: that is where every tracer stops.
+
+use std::ffi::{CStr, CString};
+
+/// Strings up to this many bytes are passed without a heap allocation.
+pub const INLINE_STR_LEN: usize = 256;
+
+/// A NUL-terminated string that lives across the probe instruction.
+pub enum StrBuf<'a> {
+    /// Already NUL-terminated memory of the caller's.
+    Borrowed(&'a CStr),
+    /// An owned C string moved in from the closure.
+    Owned(CString),
+    /// A short string copied onto the stack, NUL-terminated.
+    Inline([u8; INLINE_STR_LEN + 1]),
+    /// A long string copied to the heap, NUL-terminated.
+    Heap(Vec<u8>),
+}
+
+impl<'a> StrBuf<'a> {
+    /// Copy `s` (up to its first NUL) into a NUL-terminated buffer.
+    #[inline]
+    pub fn from_bytes(s: &str) -> StrBuf<'static> {
+        let bytes = s.as_bytes();
+        let bytes = match bytes.iter().position(|&b| b == 0) {
+            Some(nul) => &bytes[..nul],
+            None => bytes,
+        };
+        if bytes.len() <= INLINE_STR_LEN {
+            let mut buf = [0u8; INLINE_STR_LEN + 1];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            StrBuf::Inline(buf)
+        } else {
+            let mut v = Vec::with_capacity(bytes.len() + 1);
+            v.extend_from_slice(bytes);
+            v.push(0);
+            StrBuf::Heap(v)
+        }
+    }
+
+    /// As [`StrBuf::from_bytes`].
+    #[inline]
+    pub fn from_string(s: &String) -> StrBuf<'static> {
+        Self::from_bytes(s)
+    }
+
+    /// As [`StrBuf::from_bytes`]; the `String` is dropped after the probe.
+    #[inline]
+    pub fn from_owned(s: String) -> StrBuf<'static> {
+        Self::from_bytes(&s)
+    }
+
+    /// No copy: the caller's bytes are already NUL-terminated.
+    #[inline]
+    pub fn from_cstr(s: &'a CStr) -> Self {
+        StrBuf::Borrowed(s)
+    }
+
+    /// No copy: the caller's bytes are already NUL-terminated.
+    #[inline]
+    pub fn from_cstring(s: &'a CString) -> Self {
+        StrBuf::Borrowed(s.as_c_str())
+    }
+
+    /// No copy: the string is kept alive until after the probe.
+    #[inline]
+    pub fn from_owned_cstring(s: CString) -> StrBuf<'static> {
+        StrBuf::Owned(s)
+    }
+
+    /// The address of the first byte.
+    #[inline]
+    pub fn as_ptr(&self) -> *const u8 {
+        match self {
+            StrBuf::Borrowed(s) => s.as_ptr().cast(),
+            StrBuf::Owned(s) => s.as_ptr().cast(),
+            StrBuf::Inline(buf) => buf.as_ptr(),
+            StrBuf::Heap(v) => v.as_ptr(),
+        }
+    }
+}
+
+impl super::args::Reg for StrBuf<'_> {
+    #[inline(always)]
+    fn reg(&self) -> u64 {
+        self.as_ptr() as usize as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(b: &StrBuf<'_>) -> Vec<u8> {
+        // SAFETY: every variant is NUL-terminated and alive for the borrow of `b`.
+        unsafe { CStr::from_ptr(b.as_ptr().cast()) }
+            .to_bytes()
+            .to_vec()
+    }
+
+    #[test]
+    fn short_strings_are_inline() {
+        let b = StrBuf::from_bytes("hello");
+        assert!(matches!(b, StrBuf::Inline(_)));
+        assert_eq!(read(&b), b"hello");
+        let b = StrBuf::from_bytes(&"x".repeat(INLINE_STR_LEN));
+        assert!(matches!(b, StrBuf::Inline(_)));
+        assert_eq!(read(&b).len(), INLINE_STR_LEN);
+    }
+
+    #[test]
+    fn long_strings_go_to_the_heap() {
+        let s = "y".repeat(INLINE_STR_LEN + 1);
+        let b = StrBuf::from_bytes(&s);
+        assert!(matches!(b, StrBuf::Heap(_)));
+        assert_eq!(read(&b), s.as_bytes());
+    }
+
+    #[test]
+    fn interior_nul_cuts_the_string() {
+        assert_eq!(read(&StrBuf::from_bytes("ab\0cd")), b"ab");
+        assert_eq!(read(&StrBuf::from_bytes("")), b"");
+    }
+
+    #[test]
+    fn c_strings_are_not_copied() {
+        let c = CString::new("zz").unwrap();
+        let b = StrBuf::from_cstring(&c);
+        assert_eq!(b.as_ptr(), c.as_ptr().cast());
+    }
+}

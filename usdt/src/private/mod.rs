@@ -1,0 +1,8 @@
+//! Items the generated probe macros name. Not part of the public API: they may change in
+//! any release.
+
+mod args;
+mod cstr;
+
+pub use args::{Arg, PtrArg, Reg, StrArg};
+pub use cstr::{StrBuf, INLINE_STR_LEN};

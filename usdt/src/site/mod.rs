@@ -1,0 +1,50 @@
+//! The probe-site macro, one definition per backend, chosen by the target being compiled
+//! (never by the host that runs the proc macro), so cross-compiling picks the right one.
+//!
+//! Every backend defines `__probe_site!` with the same input, which the generated probe
+//! macros pass: the provider and probe names (as Linux's SystemTap notes and as DTrace's DOF
+//! spell them), the checked closure (returning a tuple, one element per argument), and per
+//! argument a binding name, the note's size (`-4`, `8`, `8f`) and the native C type.
+
+#[cfg(all(
+    feature = "probes",
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod stapsdt;
+#[cfg(all(feature = "probes", target_os = "linux", target_arch = "aarch64"))]
+mod stapsdt_aarch64;
+#[cfg(all(feature = "probes", target_os = "linux", target_arch = "x86_64"))]
+mod stapsdt_x86_64;
+
+#[cfg(all(
+    feature = "probes",
+    any(
+        target_os = "illumos",
+        target_os = "solaris",
+        target_os = "freebsd",
+        target_os = "macos"
+    ),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod dtrace;
+
+#[cfg(not(all(
+    feature = "probes",
+    any(
+        all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ),
+        all(
+            any(
+                target_os = "illumos",
+                target_os = "solaris",
+                target_os = "freebsd",
+                target_os = "macos"
+            ),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )
+    )
+)))]
+mod none;

@@ -1,0 +1,23 @@
+//! Probe sites where there is no backend (other targets, or the `probes` feature off): the
+//! closure is type-checked, never run, and nothing is emitted.
+
+/// A probe site that compiles to nothing.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __probe_site {
+    (
+        provider: $prov:literal,
+        probe: $name:literal,
+        dtrace_probe: $dname:literal,
+        closure: $f:ident,
+        args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
+    ) => {
+        if false {
+            let ($($a0, $($a,)*)?) = $f();
+            $(
+                let _ = $crate::__private::Arg::prepare($a0);
+                $(let _ = $crate::__private::Arg::prepare($a);)*
+            )?
+        }
+    };
+}

@@ -1,0 +1,56 @@
+//! Probe sites for Linux on aarch64: SystemTap SDT v3, as `<sys/sdt.h>` emits them.
+
+/// One probe site; see the x86_64 module for the design. `asm goto` cannot take a scratch
+/// register, so the gate loads the semaphore in one `asm!` (`adrp` + `ldrh`, as C does) and
+/// branches in Rust.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __probe_site {
+    (
+        provider: $prov:literal,
+        probe: $name:literal,
+        dtrace_probe: $dname:literal,
+        closure: $f:ident,
+        args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
+    ) => {
+        let __usdt_enabled: u64;
+        // SAFETY: defines data in sections of its own and reads the semaphore.
+        #[allow(named_asm_labels)]
+        unsafe {
+            ::core::arch::asm!(
+                $crate::__stapsdt_semaphore!($prov, $name),
+                concat!("adrp {r}, __usdt_sema.", $prov, ".", $name),
+                concat!("ldrh {r:w}, [{r}, :lo12:__usdt_sema.", $prov, ".", $name, "]"),
+                r = out(reg) __usdt_enabled,
+                options(readonly, nostack, preserves_flags)
+            );
+        }
+        if __usdt_enabled & 0xffff != 0 {
+            ::core::hint::cold_path();
+            let ($($a0, $($a,)*)?) = $f();
+            $(
+                let $a0 = $crate::__private::Arg::prepare($a0);
+                $(let $a = $crate::__private::Arg::prepare($a);)*
+            )?
+            // SAFETY: a NOP, and a note in a section of its own. `readonly`, not `nomem`:
+            // the tracer reads memory through pointer arguments here.
+            #[allow(named_asm_labels)]
+            unsafe {
+                ::core::arch::asm!(
+                    "990: nop",
+                    $crate::__stapsdt_note!(
+                        $prov,
+                        $name,
+                        "990b",
+                        [$($s0, "@{:x}", $(" ", $s, "@{:x}",)*)?]
+                    ),
+                    $(
+                        in(reg) $crate::__private::Reg::reg(&$a0),
+                        $(in(reg) $crate::__private::Reg::reg(&$a),)*
+                    )?
+                    options(readonly, nostack, preserves_flags)
+                );
+            }
+        }
+    };
+}
