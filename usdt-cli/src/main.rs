@@ -1,1 +1,24 @@
-fn main() {}
+//! `usdt`: list USDT probes. The work is done by the `usdt_cli` library.
+
+use std::io::{self, ErrorKind};
+use std::process::ExitCode;
+
+use clap::Parser;
+use usdt_cli::cli::{run, Cli};
+use usdt_cli::Error;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    match run(&cli, &mut out, &mut err) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        // The reader went away (`usdt list ... | head`): not an error worth a message.
+        Err(Error::Output(e)) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("usdt: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

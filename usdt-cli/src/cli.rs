@@ -1,0 +1,104 @@
+//! The command line: `usdt list [-P GLOB] [-n GLOB] [-v] [--json] [--pid PID] [PATH...]`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::filter::Filter;
+use crate::objfile::list_file;
+use crate::output::{write_json, write_table, TableOptions};
+use crate::probe::{sort_probes, Probe};
+use crate::process::list_process;
+
+/// The `usdt` command.
+#[derive(Debug, Parser)]
+#[command(
+    name = "usdt",
+    version,
+    about = "Inspect USDT probes without tracing privileges"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the probes of object files or of a running process, like `dtrace -l`.
+    List(ListArgs),
+}
+
+/// The options of `usdt list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Executables and shared libraries to read.
+    #[arg(required_unless_present = "pid")]
+    pub paths: Vec<PathBuf>,
+    /// List every object mapped by this process, and whether each probe is enabled now.
+    #[arg(short = 'p', long)]
+    pub pid: Option<u32>,
+    /// Only providers matching this glob (`*`, `?`); may repeat.
+    #[arg(short = 'P', long = "provider", value_name = "GLOB")]
+    pub providers: Vec<String>,
+    /// Only probe names matching this glob (`*`, `?`); may repeat.
+    #[arg(short = 'n', long = "name", value_name = "GLOB")]
+    pub names: Vec<String>,
+    /// Also show each probe's address and raw argument string.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print a JSON array with one object per probe site.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs a parsed command, writing the listing to `out` and per-object problems to `err`.
+///
+/// Returns `Ok(false)` when some named file could not be read (its error is on `err`, the
+/// other files are listed); `Err` when nothing sensible can be printed.
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, Error> {
+    match &cli.command {
+        Command::List(args) => list(args, out, err),
+    }
+}
+
+fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, Error> {
+    let mut probes: Vec<Probe> = Vec::new();
+    let mut ok = true;
+    if let Some(pid) = args.pid {
+        let found = list_process(pid)?;
+        for warning in &found.warnings {
+            writeln!(err, "usdt: warning: {warning}")?;
+        }
+        probes.extend(found.probes);
+    }
+    for path in &args.paths {
+        match list_file(path) {
+            Ok(found) => probes.extend(found),
+            Err(e) => {
+                writeln!(err, "usdt: error: {e}")?;
+                ok = false;
+            }
+        }
+    }
+    let filter = Filter {
+        providers: args.providers.clone(),
+        names: args.names.clone(),
+    };
+    probes.retain(|p| filter.matches(p));
+    sort_probes(&mut probes);
+    if args.json {
+        write_json(out, &probes)?;
+    } else {
+        let options = TableOptions {
+            verbose: args.verbose,
+            enabled: args.pid.is_some(),
+        };
+        write_table(out, &probes, options)?;
+    }
+    out.flush()?;
+    Ok(ok)
+}

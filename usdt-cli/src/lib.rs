@@ -1,0 +1,35 @@
+//! List the USDT probes of object files and running processes, without tracing privileges.
+//!
+//! On Linux, probes are SystemTap v3 `.note.stapsdt` ELF notes, written by `<sys/sdt.h>`,
+//! SystemTap's `dtrace -G` and the `usdt` crate. This library reads them into [`Probe`]s
+//! (provider, name, enclosing function, argument types, semaphore), and for a running
+//! process reads each semaphore to tell whether a tracer has enabled the probe.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! for probe in usdt_cli::list_file(Path::new("/usr/bin/python3"))? {
+//!     println!("{}:{} in {:?}: {}", probe.provider, probe.name, probe.function,
+//!              probe.argument_types());
+//! }
+//! # Ok::<(), usdt_cli::Error>(())
+//! ```
+
+pub mod args;
+pub mod cli;
+pub mod demangle;
+pub mod error;
+pub mod filter;
+pub mod objfile;
+pub mod output;
+pub mod probe;
+pub mod process;
+pub mod procmaps;
+pub mod stapsdt;
+pub mod symbols;
+
+pub use error::Error;
+pub use filter::Filter;
+pub use objfile::{list_file, read_object, ObjectProbes};
+pub use probe::{sort_probes, ArgType, Argument, Probe, Source};
+pub use process::{list_process, ProcessProbes};

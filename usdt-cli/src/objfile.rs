@@ -1,0 +1,160 @@
+//! Reading the probes of one object file, whatever records it carries.
+//!
+//! This is the seam between probe sources and the rest of the tool: an ELF file with
+//! `.note.stapsdt` notes is read by [`crate::stapsdt`]; DTrace DOF (illumos/FreeBSD ELF,
+//! macOS Mach-O) will be another arm of [`read_object_at`] that fills the same [`Probe`]s.
+
+use std::fs::File;
+use std::path::Path;
+
+use object::read::ReadCache;
+use object::{BinaryFormat, Object, ObjectSection, ObjectSegment};
+
+use crate::args::parse_arguments;
+use crate::error::Error;
+use crate::probe::{Probe, Source};
+use crate::stapsdt::{self, BASE_SECTION, NOTE_SECTION};
+use crate::symbols::SymbolMap;
+
+/// A loadable segment: `file_size` bytes at `file_offset` are mapped at `address`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadSegment {
+    /// Link-time virtual address.
+    pub address: u64,
+    /// Offset of the segment's bytes in the file.
+    pub file_offset: u64,
+    /// Number of bytes that come from the file.
+    pub file_size: u64,
+}
+
+/// The probes of one object file and what is needed to find their semaphores in a process.
+#[derive(Debug, Clone)]
+pub struct ObjectProbes {
+    /// The probes, in note order.
+    pub probes: Vec<Probe>,
+    /// The loadable segments.
+    pub segments: Vec<LoadSegment>,
+}
+
+impl ObjectProbes {
+    /// The file offset of the byte at link-time `address`, if a segment loads it from the file.
+    pub fn file_offset(&self, address: u64) -> Option<u64> {
+        self.segments.iter().find_map(|s| {
+            let delta = address.checked_sub(s.address)?;
+            (delta < s.file_size).then(|| s.file_offset.checked_add(delta))?
+        })
+    }
+}
+
+/// Lists the probes of the object file at `path`.
+pub fn list_file(path: &Path) -> Result<Vec<Probe>, Error> {
+    Ok(read_object(path)?.probes)
+}
+
+/// Reads the probes and segments of the object file at `path`.
+pub fn read_object(path: &Path) -> Result<ObjectProbes, Error> {
+    read_object_at(path, path)
+}
+
+/// Reads the object file at `source`, naming it `path` in probes and errors.
+///
+/// A process may map a file that has since been deleted; it is then read through
+/// `/proc/PID/map_files` but named by its original path.
+pub fn read_object_at(source: &Path, path: &Path) -> Result<ObjectProbes, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(source).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(Error::NotObject {
+            path: path.to_path_buf(),
+            reason: "not a regular file".to_string(),
+        });
+    }
+    let file = File::open(source).map_err(read_error)?;
+    // Read lazily: a large binary's notes and symbols are a small part of it.
+    let cache = ReadCache::new(file);
+    let object = object::File::parse(&cache).map_err(|e| Error::NotObject {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    match object.format() {
+        BinaryFormat::Elf => elf_probes(&object, path),
+        // DTrace DOF records (Mach-O `__dof_*` sections) go here once they are read.
+        other => Err(Error::Unsupported {
+            path: path.to_path_buf(),
+            format: format!("{other:?}"),
+        }),
+    }
+}
+
+/// The stapsdt probes of an ELF file.
+fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<ObjectProbes, Error> {
+    let malformed = |what, e: object::read::Error| Error::Malformed {
+        path: path.to_path_buf(),
+        what,
+        reason: e.to_string(),
+    };
+    let segments = object
+        .segments()
+        .map(|s| {
+            let (file_offset, file_size) = s.file_range();
+            LoadSegment {
+                address: s.address(),
+                file_offset,
+                file_size,
+            }
+        })
+        .collect();
+    let is_64 = object.is_64();
+    let endian = object.endianness();
+    let base = object.section_by_name(BASE_SECTION).map(|s| s.address());
+    let mut notes = Vec::new();
+    for section in object.sections() {
+        if section.name_bytes().ok() != Some(NOTE_SECTION.as_bytes()) {
+            continue;
+        }
+        let data = section
+            .data()
+            .map_err(|e| malformed("section .note.stapsdt", e))?;
+        let parsed =
+            stapsdt::parse_section(data, section.align(), is_64, endian).map_err(|source| {
+                Error::Note {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        notes.extend(parsed.into_iter().map(|n| n.adjusted(base, is_64)));
+    }
+    let symbols = if notes.is_empty() {
+        SymbolMap::default()
+    } else {
+        SymbolMap::new(object)
+    };
+    let module = module_name(path);
+    let probes = notes
+        .into_iter()
+        .map(|note| Probe {
+            source: Source::Stapsdt,
+            function: symbols.function_at(note.pc),
+            arguments: parse_arguments(&note.args),
+            provider: note.provider,
+            name: note.name,
+            module: module.clone(),
+            path: path.to_path_buf(),
+            address: note.pc,
+            semaphore: (note.semaphore != 0).then_some(note.semaphore),
+            arguments_raw: note.args,
+            enabled: None,
+        })
+        .collect();
+    Ok(ObjectProbes { probes, segments })
+}
+
+/// The file name of `path`, as the MODULE column shows it.
+pub fn module_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string_lossy().into_owned())
+}

@@ -1,0 +1,128 @@
+//! The probe listing model that every probe source fills.
+//!
+//! Linux ELF files carry SystemTap `.note.stapsdt` notes; illumos/FreeBSD ELF files and macOS
+//! Mach-O files carry DTrace DOF. Each source turns its records into [`Probe`]s, so filtering,
+//! sorting and output never depend on where a probe came from.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// Where a probe description was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A SystemTap v3 `.note.stapsdt` ELF note.
+    Stapsdt,
+}
+
+/// One probe site of one object file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probe {
+    /// Where the description came from.
+    pub source: Source,
+    /// The provider, e.g. `myprog`.
+    pub provider: String,
+    /// The probe name, e.g. `request__start`.
+    pub name: String,
+    /// The object's file name, e.g. `libc.so.6`.
+    pub module: String,
+    /// The object's path as given or as mapped.
+    pub path: PathBuf,
+    /// The demangled name of the function that contains the probe site, when known.
+    pub function: Option<String>,
+    /// The probe site's link-time address.
+    pub address: u64,
+    /// The link-time address of the probe's semaphore (is-enabled counter), if it has one.
+    pub semaphore: Option<u64>,
+    /// The arguments, in order.
+    pub arguments: Vec<Argument>,
+    /// The arguments as the record spells them, e.g. `-4@%edi 8@%rax`.
+    pub arguments_raw: String,
+    /// For a probe of a running process: whether its semaphore is set now.
+    pub enabled: Option<bool>,
+}
+
+/// One probe argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Argument {
+    /// The argument as the record spells it, e.g. `-4@%edi`.
+    pub raw: String,
+    /// Its type, when the record says it.
+    pub ty: Option<ArgType>,
+    /// Where the value lives at the probe site, e.g. `%edi` or `-8(%rbp)`.
+    pub location: String,
+}
+
+/// The type of a probe argument as far as a probe record tells it: size, sign and class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArgType {
+    /// Size in bytes.
+    pub size: u8,
+    /// Signed integer.
+    pub signed: bool,
+    /// Floating point.
+    pub float: bool,
+}
+
+impl fmt::Display for ArgType {
+    /// `u8`, `i32`, `f64`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let class = if self.float {
+            'f'
+        } else if self.signed {
+            'i'
+        } else {
+            'u'
+        };
+        write!(f, "{class}{}", u32::from(self.size) * 8)
+    }
+}
+
+impl fmt::Display for Argument {
+    /// The type, or `?` when the record does not say it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.ty {
+            Some(ty) => ty.fmt(f),
+            None => f.write_str("?"),
+        }
+    }
+}
+
+impl Serialize for Argument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Argument", 6)?;
+        s.serialize_field("raw", &self.raw)?;
+        s.serialize_field("type", &self.ty.map(|t| t.to_string()))?;
+        s.serialize_field("size", &self.ty.map(|t| t.size))?;
+        s.serialize_field("signed", &self.ty.map(|t| t.signed))?;
+        s.serialize_field("float", &self.ty.map(|t| t.float))?;
+        s.serialize_field("location", &self.location)?;
+        s.end()
+    }
+}
+
+impl Probe {
+    /// The argument types joined by spaces, e.g. `u8 i32 u64`, or `-` for none.
+    pub fn argument_types(&self) -> String {
+        if self.arguments.is_empty() {
+            return "-".to_string();
+        }
+        let types: Vec<String> = self.arguments.iter().map(|a| a.to_string()).collect();
+        types.join(" ")
+    }
+}
+
+/// Sorts probes by provider, name, module and address, keeping the order of equal ones.
+pub fn sort_probes(probes: &mut [Probe]) {
+    probes.sort_by(|a, b| {
+        (&a.provider, &a.name, &a.module, a.address).cmp(&(
+            &b.provider,
+            &b.name,
+            &b.module,
+            b.address,
+        ))
+    });
+}
