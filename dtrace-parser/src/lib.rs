@@ -1,1 +1,71 @@
-//! Parser for DTrace provider definition files.
+//! Reads DTrace provider definition files (`.d`) into a typed model.
+//!
+//! ```
+//! let file = dtrace_parser::parse(
+//!     "provider db { probe query__start(const char *sql, uint64_t id); };",
+//!     "db.d",
+//! )?;
+//! let probe = &file.providers[0].probes[0];
+//! assert_eq!(probe.dtrace_name(), "query-start");
+//! assert_eq!(probe.args[0].kind, dtrace_parser::ArgKind::String);
+//! assert_eq!(probe.args[1].kind.rust_type(), "u64");
+//! # Ok::<(), dtrace_parser::Error>(())
+//! ```
+//!
+//! The grammar, the type table and the preprocessor policy are described in
+//! the crate's README.
+
+// `Error` is returned by value as part of the public API; it is built once per
+// failed parse, so its size costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
+mod cpp;
+mod directive;
+mod error;
+mod kind;
+mod model;
+mod options;
+mod parser;
+mod scan;
+mod span;
+mod typedefs;
+mod types;
+
+pub use error::{Error, ErrorKind};
+pub use kind::ArgKind;
+pub use model::{Argument, File, Pragma, Probe, Provider, Span};
+pub use options::ParseOptions;
+
+/// The most arguments a probe may have.
+pub const MAX_ARGUMENTS: usize = 12;
+
+/// Parses `source` with the default options. `file_name` names the file in
+/// the model and in errors.
+pub fn parse(source: &str, file_name: &str) -> Result<File, Error> {
+    parse_with(source, file_name, &ParseOptions::default())
+}
+
+/// Parses `source` with `options`.
+pub fn parse_with(source: &str, file_name: &str, options: &ParseOptions) -> Result<File, Error> {
+    if options.cpp {
+        let text = cpp::preprocess(source, file_name, options).map_err(|message| {
+            Error::new(file_name, Span::default(), ErrorKind::Preprocessor(message))
+        })?;
+        parser::parse_text(&text, file_name, Some(source), &options.typedefs)
+    } else {
+        parser::parse_text(source, file_name, None, &options.typedefs)
+    }
+}
+
+/// Reads and parses the file at `path`; the file name in the model and in
+/// errors is the path as given. Read failures are [`ErrorKind::Io`].
+pub fn parse_file(
+    path: impl AsRef<std::path::Path>,
+    options: &ParseOptions,
+) -> Result<File, Error> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(&name, Span::default(), ErrorKind::Io(e.to_string())))?;
+    parse_with(&source, &name, options)
+}
