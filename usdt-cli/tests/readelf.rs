@@ -1,0 +1,223 @@
+//! `usdt list` against the C fixtures, checked with `readelf -n`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixture, list_json, readelf_notes, usdt};
+use serde_json::Value;
+
+/// The (provider, name, address) → probe object map of `usdt list --json PATH`.
+fn probes_by_site(path: &Path) -> BTreeMap<(String, String, u64), Value> {
+    list_json([path])
+        .into_iter()
+        .map(|p| {
+            let key = (
+                p["provider"].as_str().unwrap().to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["address"].as_u64().unwrap(),
+            );
+            (key, p)
+        })
+        .collect()
+}
+
+/// The sizes a raw argument string gives, e.g. `-4@%edi 8f@%xmm0` → [4, 8].
+fn raw_sizes(raw: &str) -> Vec<u64> {
+    raw.split_whitespace()
+        .map(|a| {
+            let size = a.split('@').next().unwrap();
+            size.trim_start_matches('-')
+                .trim_end_matches('f')
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn every_note_is_listed_as_readelf_shows_it() {
+    let Some(f) = fixture() else { return };
+    for path in [&f.exe, &f.lib, &f.cxx] {
+        let notes = readelf_notes(path);
+        assert!(
+            !notes.is_empty(),
+            "readelf finds no notes in {}",
+            path.display()
+        );
+        let ours = probes_by_site(path);
+        assert_eq!(ours.len(), notes.len(), "{}", path.display());
+        for note in notes {
+            let key = (note.provider.clone(), note.name.clone(), note.location);
+            let probe = ours
+                .get(&key)
+                .unwrap_or_else(|| panic!("{key:?} missing from {}", path.display()));
+            assert_eq!(probe["arguments_raw"], note.arguments.as_str());
+            let sizes: Vec<u64> = probe["arguments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["size"].as_u64().unwrap())
+                .collect();
+            assert_eq!(sizes, raw_sizes(&note.arguments), "{key:?}");
+            let semaphore = probe["semaphore"].as_u64().unwrap_or(0);
+            assert_eq!(semaphore, note.semaphore, "{key:?}");
+            assert_eq!(probe["module"], path.file_name().unwrap().to_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn function_column_names_the_enclosing_function() {
+    let Some(f) = fixture() else { return };
+    let functions: BTreeMap<String, String> = list_json([&f.exe, &f.lib, &f.cxx])
+        .into_iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["function"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("probe1", "fire_probe1"),
+        ("probe2", "fire_probe2"),
+        ("probe3", "fire_probe3"),
+        ("zero", "plain_fire"),
+        ("mixed", "plain_fire"),
+        ("area", "shapes::Circle::area"),
+    ];
+    for (name, function) in expected {
+        assert_eq!(
+            functions.get(name).map(String::as_str),
+            Some(function),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn argument_types_have_sizes_and_signs() {
+    let Some(f) = fixture() else { return };
+    let out = usdt(["list".as_ref(), f.exe.as_os_str(), f.lib.as_os_str()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("PROVIDER"), "{text}");
+    for header in ["MODULE", "FUNCTION", "NAME", "SEMAPHORE", "ARGUMENTS"] {
+        assert!(lines[0].contains(header), "{text}");
+    }
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().nth(3) == Some(name))
+            .unwrap_or_else(|| panic!("no row for {name} in\n{text}"))
+            .to_string()
+    };
+    assert!(row("probe1").ends_with("i64 u8"), "{text}");
+    assert!(row("probe3").ends_with("i32 u16 f64 f32 i8"), "{text}");
+    assert!(row("mixed").ends_with("i8 u16 i32 u64 u64"), "{text}");
+    assert!(row("zero").ends_with(" -"), "{text}");
+    // Sorted by provider, then name.
+    let order: Vec<&str> = lines[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .collect();
+    assert_eq!(order, ["probe1", "probe2", "probe3", "mixed", "zero"]);
+}
+
+#[test]
+fn verbose_shows_addresses_and_raw_arguments() {
+    let Some(f) = fixture() else { return };
+    let out = usdt(["list".as_ref(), "-v".as_ref(), f.exe.as_os_str()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let notes = readelf_notes(&f.exe);
+    assert!(text.lines().next().unwrap().contains("ADDRESS"));
+    for note in notes {
+        let row = text
+            .lines()
+            .find(|l| l.contains(&format!("{:#x}", note.location)))
+            .unwrap_or_else(|| panic!("no row at {:#x}:\n{text}", note.location));
+        assert!(row.ends_with(&note.arguments), "{row}");
+    }
+}
+
+#[test]
+fn globs_filter_providers_and_names() {
+    let Some(f) = fixture() else { return };
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        all.push(f.exe.as_os_str());
+        all.push(f.lib.as_os_str());
+        list_json(all)
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&["-P", "pl*"]), ["mixed", "zero"]);
+    assert_eq!(names(&["-n", "probe?"]), ["probe1", "probe2", "probe3"]);
+    assert_eq!(names(&["-P", "fixture", "-n", "*2"]), ["probe2"]);
+    assert_eq!(names(&["-n", "zero", "-n", "probe1"]), ["probe1", "zero"]);
+    assert!(names(&["-P", "nothing*"]).is_empty());
+}
+
+#[test]
+fn json_has_every_field() {
+    let Some(f) = fixture() else { return };
+    let probes = list_json(["-n".as_ref(), "probe3".as_ref(), f.exe.as_os_str()]);
+    assert_eq!(probes.len(), 1);
+    let p = &probes[0];
+    assert_eq!(p["source"], "stapsdt");
+    assert_eq!(p["provider"], "fixture");
+    assert_eq!(p["function"], "fire_probe3");
+    assert!(p["address"].as_u64().unwrap() > 0);
+    assert!(p["semaphore"].as_u64().unwrap() > 0);
+    assert_eq!(p["enabled"], Value::Null);
+    assert_eq!(p["path"], f.exe.to_str().unwrap());
+    let args = p["arguments"].as_array().unwrap();
+    let types: Vec<&str> = args.iter().map(|a| a["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["i32", "u16", "f64", "f32", "i8"]);
+    assert_eq!(args[0]["signed"], true);
+    assert_eq!(args[2]["float"], true);
+    assert_eq!(
+        args[0]["raw"],
+        format!("-4@{}", args[0]["location"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn stripped_objects_fall_back_to_dynsym() {
+    let Some(f) = fixture() else { return };
+    let dir = f.exe.parent().unwrap();
+    let exe = dir.join("fixture.stripped");
+    let lib = dir.join("libplain.stripped.so");
+    for (from, to) in [(&f.exe, &exe), (&f.lib, &lib)] {
+        let status = Command::new("strip")
+            .arg("-o")
+            .arg(to)
+            .arg(from)
+            .status()
+            .expect("cannot run strip");
+        assert!(status.success());
+    }
+    let functions: Vec<(String, String)> = list_json([&exe, &lib])
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["function"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    // The executable's functions are not exported; the library's are, in .dynsym.
+    assert!(
+        functions.contains(&("probe1".into(), "-".into())),
+        "{functions:?}"
+    );
+    assert!(
+        functions.contains(&("zero".into(), "plain_fire".into())),
+        "{functions:?}"
+    );
+}
