@@ -1,0 +1,56 @@
+//! Builds the tests make themselves: another target, another profile, or a crate outside
+//! the workspace. They all share one target directory, `nested/` inside the target
+//! directory the tests were built in, so each dependency is compiled once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::run::{self, Output};
+use crate::HarnessError;
+
+/// How long one nested build may take on a busy machine.
+const BUILD_LIMIT: Duration = Duration::from_secs(1800);
+
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// The `tests/` directory of the workspace.
+pub fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The target directory a fixture binary was built in (`…/target` for
+/// `…/target/debug/fx_tiny`).
+pub fn target_dir_of(fixture: &Path) -> PathBuf {
+    fixture
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The target directory of nested builds, next to the profiles of the outer one.
+pub fn nested_target_dir(fixture: &Path) -> PathBuf {
+    target_dir_of(fixture).join("nested")
+}
+
+/// A `cargo` command (the one running the tests, when known) in `dir`, building into
+/// `target_dir`.
+pub fn cargo(dir: &Path, target_dir: &Path) -> Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(program);
+    cmd.current_dir(dir).env("CARGO_TARGET_DIR", target_dir);
+    cmd
+}
+
+/// Run a cargo build `cmd`, requiring success.
+pub fn build(cmd: &mut Command) -> Result<Output, HarnessError> {
+    let out = run::run(cmd, BUILD_LIMIT)?;
+    out.success(cmd)
+}
