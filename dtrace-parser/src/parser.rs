@@ -106,6 +106,11 @@ impl Walker<'_> {
         for item in items {
             if item.as_rule() == Rule::provider {
                 let provider = self.provider(item)?;
+                if providers.iter().any(|p| p.name == provider.name) {
+                    let s = provider.span;
+                    let kind = ErrorKind::DuplicateProvider(provider.name);
+                    return Err(self.error(s.offset, s.len, kind));
+                }
                 providers.push(provider);
             }
         }
@@ -408,11 +413,29 @@ fn found_at(text: &str, offset: usize) -> String {
 
 /// Readable alternatives for the rules pest expected, in a fixed order.
 fn describe(rules: &[Rule]) -> String {
+    // pest names the whole file when the very first item fails.
+    let top_level = [Rule::kw_provider, Rule::typedef_decl, Rule::EOI];
+    let rules = if rules == [Rule::file] {
+        &top_level[..]
+    } else {
+        rules
+    };
     let mut items: Vec<(u8, &str)> = rules
         .iter()
         .filter_map(|r| {
             Some(match r {
-                Rule::kw_provider | Rule::provider => (0, "'provider'"),
+                Rule::name => (0, "a name"),
+                Rule::word | Rule::argument => (1, "an identifier"),
+                Rule::star => (2, "'*'"),
+                Rule::lparen | Rule::arg_list | Rule::xlate_list => (3, "'('"),
+                Rule::comma => (4, "','"),
+                Rule::rparen => (5, "')'"),
+                Rule::colon => (6, "':'"),
+                Rule::semi => (7, "';'"),
+                Rule::lbrace => (8, "'{'"),
+                Rule::kw_probe | Rule::probe => (9, "'probe'"),
+                Rule::rbrace => (10, "'}'"),
+                Rule::kw_provider | Rule::provider => (11, "'provider'"),
                 Rule::kw_typedef
                 | Rule::typedef_decl
                 | Rule::kw_struct
@@ -421,18 +444,7 @@ fn describe(rules: &[Rule]) -> String {
                 | Rule::aggregate_decl
                 | Rule::kw_translator
                 | Rule::kw_inline
-                | Rule::skipped_decl => (1, "a declaration"),
-                Rule::kw_probe | Rule::probe => (2, "'probe'"),
-                Rule::name => (3, "a name"),
-                Rule::word | Rule::argument => (4, "an identifier"),
-                Rule::star => (5, "'*'"),
-                Rule::lbrace => (6, "'{'"),
-                Rule::rbrace => (7, "'}'"),
-                Rule::lparen | Rule::arg_list | Rule::xlate_list => (8, "'('"),
-                Rule::rparen => (9, "')'"),
-                Rule::colon => (10, "':'"),
-                Rule::comma => (11, "','"),
-                Rule::semi => (12, "';'"),
+                | Rule::skipped_decl => (12, "a declaration"),
                 Rule::EOI => (13, "end of file"),
                 _ => return None,
             })
