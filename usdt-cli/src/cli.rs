@@ -88,6 +88,10 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<boo
         providers: args.providers.clone(),
         names: args.names.clone(),
     };
+    // Nothing to show but errors: a bare header would only add noise to them.
+    if !ok && probes.is_empty() {
+        return Ok(false);
+    }
     probes.retain(|p| filter.matches(p));
     sort_probes(&mut probes);
     if args.json {

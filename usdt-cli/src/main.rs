@@ -1,6 +1,6 @@
 //! `usdt`: list USDT probes. The work is done by the `usdt_cli` library.
 
-use std::io::{self, ErrorKind};
+use std::io::{self, BufWriter, ErrorKind};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +9,8 @@ use usdt_cli::Error;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a listing has thousands of lines.
+    let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();
     match run(&cli, &mut out, &mut err) {
         Ok(true) => ExitCode::SUCCESS,
