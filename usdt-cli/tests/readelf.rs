@@ -221,3 +221,102 @@ fn stripped_objects_fall_back_to_dynsym() {
         "{functions:?}"
     );
 }
+
+#[test]
+fn prelinked_notes_are_moved_by_the_base_difference() {
+    use object::{Object, ObjectSection};
+    let Some(f) = fixture() else { return };
+    let mut bytes = std::fs::read(&f.exe).unwrap();
+    let (offset, size) = {
+        let file = object::File::parse(&*bytes).unwrap();
+        let section = file.section_by_name(".note.stapsdt").unwrap();
+        let (offset, size) = section.file_range().unwrap();
+        (offset as usize, size as usize)
+    };
+    // Pretend each note was written when .stapsdt.base sat 0x1000 lower (what prelink
+    // leaves behind after moving the file up by 0x1000).
+    let mut at = offset;
+    while at < offset + size {
+        let word = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+        let (namesz, descsz) = (word(at), word(at + 4));
+        let desc = at + 12 + namesz.next_multiple_of(4);
+        let base = desc + 8;
+        let old = u64::from_le_bytes(bytes[base..base + 8].try_into().unwrap());
+        bytes[base..base + 8].copy_from_slice(&(old - 0x1000).to_le_bytes());
+        at = desc + descsz.next_multiple_of(4);
+    }
+    let path = f.exe.with_file_name("fixture.prelinked");
+    std::fs::write(&path, &bytes).unwrap();
+    let moved = probes_by_site(&path);
+    for note in readelf_notes(&f.exe) {
+        let key = (note.provider, note.name, note.location + 0x1000);
+        let probe = moved
+            .get(&key)
+            .unwrap_or_else(|| panic!("{key:?} not moved"));
+        assert_eq!(probe["semaphore"].as_u64(), Some(note.semaphore + 0x1000));
+    }
+}
+
+/// Compiles `src` into an object file with `compiler` and `flags`, or says why not.
+fn cross_object(compiler: &str, flags: &[&str], out: &Path) -> Result<(), String> {
+    let dir = out.parent().unwrap();
+    let src = dir.join("cross.c");
+    std::fs::write(
+        &src,
+        "#include <sys/sdt.h>\n\
+         int f(int a, long long b, unsigned char c) { DTRACE_PROBE3(cross, three, a, b, c); return a; }\n",
+    )
+    .unwrap();
+    // <sys/sdt.h> sits in the host's multiarch directory; it includes nothing target-specific.
+    let output = Command::new(compiler)
+        .args(flags)
+        .args([
+            "-O2",
+            "-c",
+            "-idirafter",
+            "/usr/include/x86_64-linux-gnu",
+            "-o",
+        ])
+        .arg(out)
+        .arg(&src)
+        .output()
+        .map_err(|e| format!("cannot run {compiler}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn thirty_two_bit_and_aarch64_objects() {
+    let Some(f) = fixture() else { return };
+    let dir = f.exe.parent().unwrap();
+    for (compiler, flags, name) in [
+        ("gcc", &["-m32"][..], "cross32.o"),
+        ("aarch64-linux-gnu-gcc", &[][..], "crossa64.o"),
+    ] {
+        let out = dir.join(name);
+        if let Err(reason) = cross_object(compiler, flags, &out) {
+            eprintln!("skipped {name}: {reason}");
+            continue;
+        }
+        let notes = readelf_notes(&out);
+        let ours = list_json([&out]);
+        assert_eq!(ours.len(), 1, "{name}");
+        assert_eq!(notes.len(), 1, "{name}");
+        assert_eq!(
+            ours[0]["arguments_raw"],
+            notes[0].arguments.as_str(),
+            "{name}"
+        );
+        let types: Vec<&str> = ours[0]["arguments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(types, ["i32", "i64", "u8"], "{name}");
+        assert_eq!(ours[0]["function"], "f", "{name}");
+    }
+}
