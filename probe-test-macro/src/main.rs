@@ -14,7 +14,10 @@ usdt::dtrace_provider!("test.d");
 
 fn main() {
     usdt::register_probes().expect("cannot register the probes");
-    let rounds: u64 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(u64::MAX);
+    let rounds: u64 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
     let mut counter: u8 = 0;
     for _ in 0..rounds {
         test_start!(|| counter);

@@ -7,6 +7,8 @@
 //! Users depend on `usdt`, not on this crate.
 
 #[cfg(feature = "codegen")]
+mod builder;
+#[cfg(feature = "codegen")]
 pub mod codegen;
 #[cfg(feature = "codegen")]
 mod d_file;
@@ -16,9 +18,13 @@ mod error;
 pub mod model;
 
 #[cfg(feature = "codegen")]
+pub use builder::{BuildError, Builder};
+#[cfg(feature = "codegen")]
 pub use codegen::{generate, Options};
 #[cfg(feature = "codegen")]
 pub use d_file::{from_d_file, from_d_source};
+#[cfg(feature = "codegen")]
+pub use dtrace_parser;
 #[cfg(feature = "codegen")]
 pub use error::Error;
 #[cfg(feature = "codegen")]

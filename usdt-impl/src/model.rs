@@ -29,6 +29,14 @@ pub struct Probe {
 pub enum ArgType {
     /// A C type the tracer understands natively: an integer, a float, a string or a pointer.
     Native(ArgKind),
+    /// A Rust primitive declared in a `#[usdt::provider]` module: the closure must return
+    /// exactly `rust`; `kind` is how the tracer sees it.
+    Primitive {
+        /// How the tracer sees the value.
+        kind: ArgKind,
+        /// The declared Rust type (`usize`, `u8`, `f64`, ...).
+        rust: syn::Type,
+    },
     /// `&usdt::UniqueId`: passed as its `u64`.
     UniqueId,
     /// Any `serde::Serialize` type (given as the Rust type the closure returns), passed as a
@@ -49,7 +57,7 @@ impl ArgType {
     /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
     pub fn native_type(&self) -> String {
         match self {
-            ArgType::Native(kind) => kind.native_type(),
+            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.native_type(),
             ArgType::UniqueId => "uint64_t".to_owned(),
             ArgType::Serializable(_) => "char *".to_owned(),
         }
@@ -58,9 +66,18 @@ impl ArgType {
     /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
     /// signed, `f` for floating point.
     pub fn note_size(&self) -> String {
-        match self {
+        let native;
+        let this = match self {
+            ArgType::Primitive { kind, .. } => {
+                native = ArgType::Native(kind.clone());
+                &native
+            }
+            other => other,
+        };
+        match this {
             ArgType::Native(ArgKind::Float { bits }) => format!("{}f", bits / 8),
-            ArgType::Native(kind @ ArgKind::Integer { .. }) | ArgType::Native(kind @ ArgKind::Bool) => {
+            ArgType::Native(kind @ ArgKind::Integer { .. })
+            | ArgType::Native(kind @ ArgKind::Bool) => {
                 let size = kind.size();
                 if kind.is_signed() {
                     format!("-{size}")
@@ -86,7 +103,11 @@ pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
                 .map(|probe| Probe {
                     name: probe.name.clone(),
                     span: Some(probe.span),
-                    args: probe.args.iter().map(|a| ArgType::Native(a.kind.clone())).collect(),
+                    args: probe
+                        .args
+                        .iter()
+                        .map(|a| ArgType::Native(a.kind.clone()))
+                        .collect(),
                 })
                 .collect(),
         })

@@ -32,25 +32,32 @@ impl Parse for Input {
     }
 }
 
-pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<TokenStream> {
     let input: Input = syn::parse2(input)?;
     let mut opts = usdt_impl::Options::default();
     options::apply(&mut opts, input.options)?;
     let relative = input.path.value();
-    // Relative to the invoking crate's manifest, as `include_str!` would be to the file.
-    let path = match std::env::var_os("CARGO_MANIFEST_DIR") {
-        Some(dir) => PathBuf::from(dir).join(&relative),
-        None => PathBuf::from(&relative),
-    };
+    // Relative to the invoking crate's manifest; else to the invoking source file.
+    let candidates: Vec<PathBuf> = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(source_dir)
+        .map(|dir| dir.join(&relative))
+        .collect();
     let span = input.path.span();
-    if !path.is_file() {
+    let Some(path) = candidates.iter().find(|p| p.is_file()).cloned() else {
+        let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
         return Err(syn::Error::new(
             span,
-            format!("cannot read provider file `{}` (looked for {})", relative, path.display()),
+            format!(
+                "cannot find provider file `{relative}` (looked for {})",
+                looked.join(" and ")
+            ),
         ));
-    }
+    };
     opts.file = Some(relative.clone());
-    let code = usdt_impl::from_d_file(&path, &relative, &opts).map_err(|e| syn::Error::new(span, e.to_string()))?;
+    let code = usdt_impl::from_d_file(&path, &relative, &opts)
+        .map_err(|e| syn::Error::new(span, e.to_string()))?;
     // Make cargo rebuild when the provider file changes.
     let tracked = path.to_string_lossy().into_owned();
     Ok(quote! {

@@ -20,7 +20,10 @@ impl Parse for KeyValue {
 
 /// Fill `options` from `key = value` pairs; unknown keys and wrong value types are errors
 /// at their span.
-pub fn apply(options: &mut usdt_impl::Options, pairs: impl IntoIterator<Item = KeyValue>) -> syn::Result<()> {
+pub fn apply(
+    options: &mut usdt_impl::Options,
+    pairs: impl IntoIterator<Item = KeyValue>,
+) -> syn::Result<()> {
     for KeyValue { key, value } in pairs {
         match key.to_string().as_str() {
             "probe_format" => options.probe_format = Some(string(&value, &key)?.value()),
@@ -43,13 +46,19 @@ pub fn apply(options: &mut usdt_impl::Options, pairs: impl IntoIterator<Item = K
 fn string<'a>(value: &'a Lit, key: &Ident) -> syn::Result<&'a LitStr> {
     match value {
         Lit::Str(s) => Ok(s),
-        other => Err(syn::Error::new(other.span(), format!("`{key}` takes a string"))),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes a string"),
+        )),
     }
 }
 
 fn boolean<'a>(value: &'a Lit, key: &Ident) -> syn::Result<&'a LitBool> {
     match value {
         Lit::Bool(b) => Ok(b),
-        other => Err(syn::Error::new(other.span(), format!("`{key}` takes `true` or `false`"))),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes `true` or `false`"),
+        )),
     }
 }

@@ -1,4 +1,88 @@
-//! USDT probes for Rust.
+//! USDT probes for Rust: statically defined trace points that cost one load and one branch
+//! while nobody traces them, and that bpftrace, perf, bcc, gdb, SystemTap and DTrace see as
+//! they see a C program's.
+//!
+//! Declare a provider in a D file (`test.d`, next to `Cargo.toml`):
+//!
+//! ```d
+//! provider test {
+//!     probe start(uint8_t);
+//!     probe stop(char *, uint8_t);
+//! };
+//! ```
+//!
+//! and fire its probes:
+//!
+//! ```
+//! usdt::dtrace_provider!("test.d");
+//!
+//! fn main() {
+//!     usdt::register_probes().unwrap();
+//!     let x: u8 = 7;
+//!     test_start!(|| x);
+//!     test_stop!(|| ("hello", x));
+//! }
+//! ```
+//!
+//! Each probe becomes a macro, `{provider}_{probe}!`, that takes a closure returning the
+//! arguments (one value, or a tuple for several). The closure runs only while a tracer has
+//! the probe enabled; otherwise the site is a compare of the probe's semaphore with zero and
+//! a branch, with all argument work out of line.
+//!
+//! # Watching the probes
+//!
+//! On Linux, as root:
+//!
+//! ```text
+//! bpftrace -l 'usdt:./target/debug/app:*'                        # list
+//! bpftrace -e 'usdt:./target/debug/app:test:stop { printf("%s %d\n", str(arg0), arg1); }' \
+//!     -c ./target/debug/app                                        # trace
+//! perf buildid-cache --add ./target/debug/app && perf probe sdt_test:start
+//! perf record -e sdt_test:start ./target/debug/app
+//! gdb -ex 'info probes' ./target/debug/app                        # gdb: break -probe-stap test:start
+//! ```
+//!
+//! On illumos, FreeBSD and macOS, after `register_probes()`:
+//! `dtrace -l -n 'test*:::'` and `dtrace -n 'test*:::start { trace(arg0); }'`.
+//!
+//! # The three ways to declare a provider
+//!
+//! - [`dtrace_provider!`]`("test.d")`: a D file, read at compile time.
+//! - [`Builder`] (feature `builder`): the same D file, from `build.rs`, into `$OUT_DIR`.
+//! - [`#[usdt::provider]`](provider): a Rust module of probe functions, whose arguments may
+//!   also be any `serde::Serialize` type (passed as JSON) and [`&UniqueId`](UniqueId).
+//!
+//! # Argument types
+//!
+//! | D type | closure returns |
+//! |---|---|
+//! | `int8_t` ... `uint64_t`, `char`, `short`, `int`, `long`, ... | the integer of that width and sign (`i8` ... `u64`) |
+//! | `bool` / `_Bool` | `bool` |
+//! | `float`, `double` | `f32`, `f64` |
+//! | `char *`, `const char *`, `string` | `&str`, `String`, `&String`, `&CStr`, `CString` |
+//! | any other pointer (`void *`, `struct x *`) | a raw pointer `*const T` / `*mut T` |
+//!
+//! Strings are passed NUL-terminated: up to 256 bytes are copied onto the stack (no heap
+//! allocation), longer ones to the heap, and a string with an interior NUL is cut there
+//! (where every tracer stops reading). Up to 12 arguments per probe.
+//!
+//! # Features
+//!
+//! - `probes` (default): emit real probe sites. Without it every site compiles to nothing:
+//!   closures are type-checked but never run, and no note, semaphore or record is emitted.
+//! - `macros` (default): [`dtrace_provider!`] and [`provider`].
+//! - `builder`: [`Builder`], for build scripts.
+//!
+//! # Backends, by target
+//!
+//! The backend is chosen by the target the code is compiled for, so cross-compiling picks
+//! the right one:
+//!
+//! - Linux x86_64 and aarch64: SystemTap SDT v3 notes (`.note.stapsdt`), a semaphore per
+//!   probe in `.probes`, and a NOP (the 5-byte NOP on x86_64, so that kernels with optimized
+//!   uprobes replace the trap with a call).
+//! - illumos, FreeBSD, macOS: DTrace probe records, registered by [`register_probes`].
+//! - Anything else: nothing.
 
 mod error;
 mod register;
@@ -14,4 +98,7 @@ pub use register::register_probes;
 pub use unique_id::UniqueId;
 
 #[cfg(feature = "macros")]
-pub use usdt_macro::dtrace_provider;
+pub use usdt_macro::{dtrace_provider, provider};
+
+#[cfg(feature = "builder")]
+pub use usdt_impl::{BuildError, Builder};

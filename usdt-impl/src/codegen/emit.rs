@@ -9,11 +9,7 @@ use crate::{Error, Options, Probe, Provider};
 /// Every probe macro of `provider`, in the function form (`test_start!`) or inside a module
 /// (`test::start!`).
 pub fn provider(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
-    let macros = provider
-        .probes
-        .iter()
-        .map(|probe| probe_macro(provider, probe, options))
-        .collect::<Result<Vec<_>, _>>()?;
+    let macros = probe_macros(provider, options)?;
     if options.module {
         let module = names::provider_module(provider, options)?;
         let doc = format!("The probes of the USDT provider `{}`.", provider.name);
@@ -21,16 +17,29 @@ pub fn provider(provider: &Provider, options: &Options) -> Result<TokenStream, E
             #[doc = #doc]
             #[allow(unused_imports, unused_macros, clippy::crate_in_macro_def)]
             pub(crate) mod #module {
-                #(#macros)*
+                #macros
             }
         })
     } else {
-        Ok(quote!(#(#macros)*))
+        Ok(macros)
     }
 }
 
+/// The probe macros of `provider` alone, for a front door that places them itself.
+pub fn probe_macros(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
+    provider
+        .probes
+        .iter()
+        .map(|probe| probe_macro(provider, probe, options))
+        .collect()
+}
+
 /// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
-fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Result<TokenStream, Error> {
+fn probe_macro(
+    provider: &Provider,
+    probe: &Probe,
+    options: &Options,
+) -> Result<TokenStream, Error> {
     let file = options.file.as_deref();
     if probe.args.len() > MAX_ARGUMENTS {
         return Err(Error::new(
@@ -44,7 +53,8 @@ fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Result<
         ));
     }
     let name = names::probe_macro(provider, probe, options)?;
-    let check = typecheck::check_fn(probe, file)?;
+    let check = typecheck::local_check(probe, options)?;
+    let check_call = typecheck::check_call(probe, options);
     let normalize = normalize(probe);
     let site_args = args::site_list(probe);
     let prov = &provider.name;
@@ -59,7 +69,7 @@ fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Result<
     let body = |closure: TokenStream| {
         quote! {{
             #check
-            let __usdt_f = __usdt_check(#closure);
+            let __usdt_f = #check_call(#closure);
             #normalize
             ::usdt::__probe_site!(
                 provider: #prov,

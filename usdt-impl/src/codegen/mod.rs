@@ -33,6 +33,11 @@ pub struct Options {
     pub provider_name: Option<String>,
     /// The provider file, for error messages.
     pub file: Option<String>,
+    /// Where the closure checks live: `None` puts one inside each expansion (D providers,
+    /// whose types are all built in); `Some(path)`, a module path from the crate root,
+    /// means the front door emits [`typecheck::check_items`] in that module, so argument
+    /// types resolve where they were declared (`#[usdt::provider]` modules).
+    pub checks_in: Option<String>,
 }
 
 /// Generate the probe macros of `providers`.
@@ -51,16 +56,14 @@ fn rename(providers: &[Provider], options: &Options) -> Result<Vec<Provider>, Er
     if let Some(name) = &options.provider_name {
         match providers.as_mut_slice() {
             [only] => only.name = name.clone(),
-            _ => {
-                return Err(Error::new(
-                    options.file.as_deref(),
-                    None,
-                    format!(
-                        "`provider = \"{name}\"` renames a single provider, but the file declares {}",
-                        providers.len()
-                    ),
-                ))
-            }
+            _ => return Err(Error::new(
+                options.file.as_deref(),
+                None,
+                format!(
+                    "`provider = \"{name}\"` renames a single provider, but the file declares {}",
+                    providers.len()
+                ),
+            )),
         }
     }
     Ok(providers)

@@ -16,7 +16,10 @@ pub fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Res
         .replace("{provider}", &provider.name)
         .replace("{probe}", &probe.name);
     ident(&name, options, probe.span, || {
-        format!("the macro name `{name}` for probe `{}:{}`", provider.name, probe.name)
+        format!(
+            "the macro name `{name}` for probe `{}:{}`",
+            provider.name, probe.name
+        )
     })
 }
 

@@ -1,36 +1,89 @@
 //! The closure's expected signature.
 //!
-//! Each site passes its closure through a local `fn __usdt_check<..., F: FnOnce() -> R>(f: F)
-//! -> F`. Because the expected signature is known where the closure is written, rustc checks
+//! Each site passes its closure through a `fn __usdt_check<..., F: FnOnce() -> R>(f: F) ->
+//! F`. Because the expected signature is known where the closure is written, rustc checks
 //! the closure's body against it and points a wrong count or a wrong type at the closure's
 //! own tokens; an integer literal takes the declared width. Strings and pointers accept
 //! several Rust types, through the bounds `StrArg` and `PtrArg`, whose messages name what
 //! is accepted.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 
-use crate::{ArgType, Error, Probe};
+use crate::{ArgType, Error, Options, Probe, Provider};
 use dtrace_parser::ArgKind;
 
 /// The lifetime given to every reference in an argument type.
 const LIFETIME: &str = "'__usdt";
 
-/// The `fn __usdt_check` item for `probe`.
-pub fn check_fn(probe: &Probe, file: Option<&str>) -> Result<TokenStream, Error> {
+/// The expression a site calls its closure through: a local `__usdt_check`, or the check
+/// item in the provider's module.
+pub fn check_call(probe: &Probe, options: &Options) -> TokenStream {
+    match &options.checks_in {
+        None => quote!(__usdt_check),
+        Some(module) => {
+            let path: TokenStream = module.parse().unwrap_or_default();
+            let name = check_name(probe);
+            quote!($crate::#path::#name)
+        }
+    }
+}
+
+/// The check `fn` to put inside each expansion, when checks are not in a module.
+pub fn local_check(probe: &Probe, options: &Options) -> Result<TokenStream, Error> {
+    if options.checks_in.is_some() {
+        return Ok(TokenStream::new());
+    }
+    let name = Ident::new("__usdt_check", Span::call_site());
+    check_fn(&name, probe, options.file.as_deref())
+}
+
+/// The check items of every probe of `provider` (hidden, `pub(crate)`), and an assertion per
+/// serializable type that it implements `Serialize`, for a front door that puts them in a
+/// module.
+pub fn check_items(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
+    let mut out = TokenStream::new();
+    for probe in &provider.probes {
+        let f = check_fn(&check_name(probe), probe, options.file.as_deref())?;
+        out.extend(quote!(#[doc(hidden)] #[allow(clippy::type_complexity)] pub(crate) #f));
+        for arg in &probe.args {
+            if let ArgType::Serializable(ty) = arg {
+                let inner = match ty {
+                    syn::Type::Reference(r) => &*r.elem,
+                    other => other,
+                };
+                out.extend(quote_spanned! {inner.span()=>
+                    const _: () = {
+                        fn __usdt_serializable<T: ?::core::marker::Sized + ::usdt::__private::Serialize>() {}
+                        let _ = __usdt_serializable::<#inner>;
+                    };
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn check_name(probe: &Probe) -> Ident {
+    format_ident!("__usdt_check_{}", probe.name)
+}
+
+/// `fn NAME<'__usdt, generics..., F: FnOnce() -> R>(f: F) -> F { f }`.
+fn check_fn(name: &Ident, probe: &Probe, file: Option<&str>) -> Result<TokenStream, Error> {
     let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
     let mut generics = Vec::new();
     let mut types = Vec::new();
     for (i, arg) in probe.args.iter().enumerate() {
         types.push(match arg {
             ArgType::Native(ArgKind::String) => {
-                let g = Ident::new(&format!("S{i}"), Span::call_site());
+                let g = format_ident!("S{i}");
                 generics.push(quote!(#g: ::usdt::__private::StrArg));
                 quote!(#g)
             }
             ArgType::Native(ArgKind::Pointer(_) | ArgKind::OpaquePointer) => {
-                let g = Ident::new(&format!("P{i}"), Span::call_site());
+                let g = format_ident!("P{i}");
                 generics.push(quote!(#g: ::usdt::__private::PtrArg));
                 quote!(#g)
             }
@@ -39,11 +92,15 @@ pub fn check_fn(probe: &Probe, file: Option<&str>) -> Result<TokenStream, Error>
                     Error::new(
                         file,
                         probe.span,
-                        format!("argument {i} of probe `{}`: no Rust type for it: {e}", probe.name),
+                        format!(
+                            "argument {i} of probe `{}`: no Rust type for it: {e}",
+                            probe.name
+                        ),
                     )
                 })?;
                 quote!(#ty)
             }
+            ArgType::Primitive { rust, .. } => quote!(#rust),
             ArgType::UniqueId => quote!(&#lifetime ::usdt::UniqueId),
             ArgType::Serializable(ty) => {
                 let mut ty = ty.clone();
@@ -59,7 +116,7 @@ pub fn check_fn(probe: &Probe, file: Option<&str>) -> Result<TokenStream, Error>
     };
     Ok(quote! {
         #[inline(always)]
-        fn __usdt_check<#lifetime, #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
+        fn #name<#lifetime, #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
             f
         }
     })

@@ -55,6 +55,15 @@ impl<'a> StrBuf<'a> {
         Self::from_bytes(&s)
     }
 
+    /// Take `bytes`, cut at its first NUL if any, and terminate it.
+    pub fn from_vec(mut bytes: Vec<u8>) -> StrBuf<'static> {
+        if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+            bytes.truncate(nul);
+        }
+        bytes.push(0);
+        StrBuf::Heap(bytes)
+    }
+
     /// No copy: the caller's bytes are already NUL-terminated.
     #[inline]
     pub fn from_cstr(s: &'a CStr) -> Self {

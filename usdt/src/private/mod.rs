@@ -3,6 +3,8 @@
 
 mod args;
 mod cstr;
+mod json;
 
 pub use args::{Arg, PtrArg, Reg, StrArg};
 pub use cstr::{StrBuf, INLINE_STR_LEN};
+pub use json::{Json, Serialize};
