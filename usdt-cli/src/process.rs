@@ -64,10 +64,15 @@ pub fn list_process(pid: u32) -> Result<ProcessProbes, Error> {
                     }
                 };
                 let mut value = [0u8; 2];
-                mem.read_exact_at(&mut value, address)
-                    .map_err(|e| proc_error(pid, &mem_path, e))?;
-                // The semaphore is a native-endian u16; nonzero in either byte means set.
-                probe.enabled = Some(value != [0, 0]);
+                match mem.read_exact_at(&mut value, address) {
+                    // The semaphore is a native-endian u16; nonzero in either byte means set.
+                    Ok(()) => probe.enabled = Some(value != [0, 0]),
+                    Err(e) => match proc_error(pid, &mem_path, e) {
+                        gone @ Error::NoProcess { .. } => return Err(gone),
+                        // One unreadable page leaves that probe's state unknown.
+                        other => warnings.push(other),
+                    },
+                }
             }
             probes.push(probe);
         }
