@@ -344,7 +344,7 @@ fn skipped_declarations() {
 
 #[test]
 fn twelve_arguments_are_allowed() {
-    let args = vec!["int"; 12].join(", ");
+    let args = ["int"; 12].join(", ");
     let src = format!("provider p {{ probe x({args}); }};");
     assert_eq!(kinds(&src)[0].len(), 12);
 }

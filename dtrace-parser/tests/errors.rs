@@ -152,7 +152,7 @@ fn invalid_identifiers() {
 
 #[test]
 fn too_many_arguments() {
-    let args = vec!["int"; 13].join(", ");
+    let args = ["int"; 13].join(", ");
     let src = format!("provider p {{\n  probe many({args});\n}};");
     assert_eq!(
         error(&src),
