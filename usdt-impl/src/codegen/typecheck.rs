@@ -37,7 +37,7 @@ pub fn local_check(probe: &Probe, options: &Options) -> Result<TokenStream, Erro
         return Ok(TokenStream::new());
     }
     let name = Ident::new("__usdt_check", Span::call_site());
-    check_fn(&name, probe, options.file.as_deref())
+    check_fn(&name, probe, options.file.as_deref(), TokenStream::new())
 }
 
 /// The check items of every probe of `provider` (hidden, `pub(crate)`), and an assertion per
@@ -46,8 +46,13 @@ pub fn local_check(probe: &Probe, options: &Options) -> Result<TokenStream, Erro
 pub fn check_items(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
     for probe in &provider.probes {
-        let f = check_fn(&check_name(probe), probe, options.file.as_deref())?;
-        out.extend(quote!(#[doc(hidden)] #[allow(clippy::type_complexity)] pub(crate) #f));
+        let f = check_fn(
+            &check_name(probe),
+            probe,
+            options.file.as_deref(),
+            quote!(pub(crate)),
+        )?;
+        out.extend(quote!(#[doc(hidden)] #[allow(clippy::type_complexity)] #f));
         for arg in &probe.args {
             if let ArgType::Serializable(ty) = arg {
                 let inner = match ty {
@@ -71,7 +76,12 @@ fn check_name(probe: &Probe) -> Ident {
 }
 
 /// `fn NAME<'__usdt, generics..., F: FnOnce() -> R>(f: F) -> F { f }`.
-fn check_fn(name: &Ident, probe: &Probe, file: Option<&str>) -> Result<TokenStream, Error> {
+fn check_fn(
+    name: &Ident,
+    probe: &Probe,
+    file: Option<&str>,
+    vis: TokenStream,
+) -> Result<TokenStream, Error> {
     let lifetime = syn::Lifetime::new(LIFETIME, Span::call_site());
     let mut generics = Vec::new();
     let mut types = Vec::new();
@@ -116,7 +126,7 @@ fn check_fn(name: &Ident, probe: &Probe, file: Option<&str>) -> Result<TokenStre
     };
     Ok(quote! {
         #[inline(always)]
-        fn #name<#lifetime, #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
+        #vis fn #name<#lifetime, #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
             f
         }
     })
