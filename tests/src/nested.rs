@@ -54,3 +54,18 @@ pub fn build(cmd: &mut Command) -> Result<Output, HarnessError> {
     let out = run::run(cmd, BUILD_LIMIT)?;
     out.success(cmd)
 }
+
+/// Build the fixture binary `name` of this crate with the release profile, in the nested
+/// target directory (`fixture` is any debug fixture, to find it), and return its path.
+pub fn release_fixture(name: &str, fixture: &Path) -> Result<PathBuf, HarnessError> {
+    let target = nested_target_dir(fixture);
+    build(cargo(&workspace_root(), &target).args(["build", "--release", "--quiet", "-p", "usdt-tests", "--bin", name]))?;
+    Ok(target.join("release").join(name))
+}
+
+/// A script of the shared tools (`semcheck.py`, `sdtcheck.py`), if this checkout has them
+/// beside it.
+pub fn shared_tool(name: &str) -> Option<PathBuf> {
+    let path = workspace_root().join("..").join("shared").join("tools").join(name);
+    path.is_file().then_some(path)
+}

@@ -176,7 +176,8 @@ pub fn gdb(bin: &Path, args: &[&str], script: &str) -> Result<(Vec<String>, Outp
         std::process::id(),
         GDB_SCRIPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    let mut text = String::from("set pagination off\nset confirm off\nset print thread-events off\n");
+    // `set language c`: in a Rust frame gdb would parse `(char *) $_probe_arg0` as Rust.
+    let mut text = String::from("set pagination off\nset confirm off\nset print thread-events off\nset language c\n");
     text.push_str(script);
     std::fs::write(&file, text).map_err(|source| HarnessError::Io {
         path: file.clone(),

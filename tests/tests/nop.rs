@@ -1,0 +1,42 @@
+//! Every probe site is the 5-byte NOP `nopl 0x0(%rax,%rax,1)` that tracers replace with a
+//! breakpoint, at the address its note gives.
+
+use std::path::Path;
+
+use usdt_tests::elf::Elf;
+
+const FIXTURES: &[&str] = &[
+    env!("CARGO_BIN_EXE_fx_types"),
+    env!("CARGO_BIN_EXE_fx_strings"),
+    env!("CARGO_BIN_EXE_fx_sites"),
+    env!("CARGO_BIN_EXE_fx_lib"),
+    env!("CARGO_BIN_EXE_fx_tiny"),
+];
+
+const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
+
+/// Check every note of `bin`; returns how many there are.
+fn check(bin: &Path) -> usize {
+    let elf = Elf::open(bin).unwrap();
+    let notes = elf.notes().unwrap();
+    let base = elf.section(".stapsdt.base").unwrap().expect("a .stapsdt.base section");
+    for n in &notes {
+        assert_eq!(n.base, base.address, "{}:{} base", n.provider, n.name);
+        let bytes = elf.bytes_at(n.pc, 5).unwrap();
+        assert_eq!(bytes, NOP5, "{}: {}:{} at {:#x}", bin.display(), n.provider, n.name, n.pc);
+    }
+    notes.len()
+}
+
+#[test]
+fn every_note_points_at_a_five_byte_nop() {
+    for bin in FIXTURES {
+        assert!(check(Path::new(bin)) > 0, "{bin} has no notes");
+    }
+}
+
+#[test]
+fn release_builds_point_at_five_byte_nops_too() {
+    let bin = usdt_tests::nested::release_fixture("fx_sites", Path::new(FIXTURES[0])).unwrap();
+    assert!(check(&bin) >= 6, "{}", bin.display());
+}

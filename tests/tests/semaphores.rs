@@ -1,0 +1,122 @@
+//! Semaphores are set however the tracer attaches: before the program starts (`bpftrace -c`,
+//! when the kernel must find the semaphore's page before the dynamic loader has made RELRO
+//! read-only) and to a running process (`bpftrace -p`). `semcheck.py` finds no semaphore on
+//! a file page that an earlier writable segment also maps, in debug and release builds.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use usdt_tests::nested::{release_fixture, shared_tool};
+use usdt_tests::run::{run, Streaming};
+use usdt_tests::tracers::{bpftrace, evaluations_in, tool_available, TRACE_LIMIT};
+use usdt_tests::tracer_available;
+
+const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
+const FIXTURES: &[&str] = &[
+    env!("CARGO_BIN_EXE_fx_types"),
+    env!("CARGO_BIN_EXE_fx_strings"),
+    env!("CARGO_BIN_EXE_fx_sites"),
+    env!("CARGO_BIN_EXE_fx_lib"),
+    env!("CARGO_BIN_EXE_fx_tiny"),
+];
+
+fn release_tiny() -> PathBuf {
+    release_fixture("fx_tiny", Path::new(TINY)).unwrap()
+}
+
+/// `bpftrace -c` on `bin fire 3`: all three fires seen, three evaluations.
+fn attach_before_start(bin: &Path) {
+    let script = format!("usdt:{}:tiny:tick {{ printf(\"tick %llu\\n\", arg0); }}", bin.display());
+    let run = bpftrace(&script, bin, &["fire", "3"], &[]).unwrap();
+    let mut lines = run.lines.clone();
+    lines.sort();
+    assert_eq!(lines, ["tick 1", "tick 2", "tick 3"], "{:?}", run.raw);
+    assert_eq!(run.evaluations, Some(3), "{:?}", run.raw);
+}
+
+#[test]
+fn bpftrace_c_enables_probes_before_the_program_starts() {
+    if !tracer_available("bpftrace") {
+        return;
+    }
+    attach_before_start(Path::new(TINY));
+}
+
+#[test]
+fn bpftrace_c_enables_probes_of_a_release_build() {
+    if !tracer_available("bpftrace") {
+        return;
+    }
+    attach_before_start(&release_tiny());
+}
+
+#[test]
+fn bpftrace_p_enables_probes_of_a_running_process() {
+    if !tracer_available("bpftrace") {
+        return;
+    }
+    let fixture = Streaming::spawn(Command::new(TINY).args(["loop", "10"])).unwrap();
+    assert!(fixture.wait_for(Duration::from_secs(30), |l| l == "ready").is_some());
+    let pid = fixture.child.id().to_string();
+    let script = format!("usdt:{TINY}:tiny:tick {{ printf(\"tick %llu\\n\", arg0); }}");
+    let tracer = Streaming::spawn(Command::new("bpftrace").args(["-e", &script, "-p", &pid])).unwrap();
+    // Wait until bpftrace has seen five ticks, then end the fixture; bpftrace ends with it.
+    let ticks = std::cell::Cell::new(0);
+    let attached = tracer.wait_for(TRACE_LIMIT, |l| {
+        if l.starts_with("tick ") {
+            ticks.set(ticks.get() + 1);
+        }
+        ticks.get() == 5
+    });
+    assert!(attached.is_some(), "bpftrace saw no five ticks of the running fixture");
+    let (status, rest, stderr) = fixture.finish(Duration::from_secs(30)).unwrap();
+    assert!(status.is_some_and(|s| s.success()), "{stderr}");
+    let fires: u64 = rest
+        .iter()
+        .find_map(|l| l.strip_prefix("fires=").and_then(|n| n.parse().ok()))
+        .expect("the fixture reports its fires");
+    let evaluations = evaluations_in(rest.iter().map(String::as_str)).expect("and its evaluations");
+    let (_, tail, bt_err) = tracer.finish(Duration::from_secs(30)).unwrap();
+    let mut seen: Vec<u64> = attached
+        .unwrap_or_default()
+        .iter()
+        .chain(&tail)
+        .filter_map(|l| l.strip_prefix("tick ").and_then(|n| n.parse().ok()))
+        .collect();
+    seen.sort();
+    let first = *seen.first().expect("some ticks");
+    let expected: Vec<u64> = (first..=fires).collect();
+    assert_eq!(seen, expected, "every fire after the attach is seen, to the last: {bt_err}");
+    // Before the attach no closure ran; after it, one per fire. The closure of the fire just
+    // before the first seen may have run between the semaphore's increment and the program's
+    // attach.
+    let seen_count = seen.len();
+    assert!(
+        evaluations == seen_count || evaluations == seen_count + 1,
+        "{evaluations} evaluations for {seen_count} fires seen (of {fires})"
+    );
+    assert!(fires > evaluations as u64, "the fires before the attach ran no closure");
+}
+
+#[test]
+fn semcheck_passes_on_every_fixture_debug_and_release() {
+    let Some(semcheck) = shared_tool("semcheck.py") else {
+        println!("skipping: semcheck.py is not in ../shared/tools");
+        return;
+    };
+    if !tool_available("python3") || !tool_available("readelf") {
+        return;
+    }
+    let mut bins: Vec<PathBuf> = FIXTURES.iter().map(PathBuf::from).collect();
+    bins.push(release_tiny());
+    let mut cmd = Command::new("python3");
+    cmd.arg(&semcheck).args(&bins);
+    let out = run(&mut cmd, Duration::from_secs(120)).unwrap();
+    assert!(out.status.success(), "{}\n{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains("BAD"), "{}", out.stdout);
+    // Every fixture has semaphores, so each is reported.
+    for bin in &bins {
+        assert!(out.stdout.contains(&bin.display().to_string()), "{} not checked:\n{}", bin.display(), out.stdout);
+    }
+}
