@@ -1,0 +1,4 @@
+#[usdt::provider]
+fn my_provider() {}
+
+fn main() {}

@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("duplicate.d");
+fn main() {}

@@ -1,0 +1,3 @@
+provider test {
+    probe start-now(uint8_t);
+};

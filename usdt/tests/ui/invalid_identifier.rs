@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("invalid_ident.d");
+fn main() {}

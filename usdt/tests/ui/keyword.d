@@ -1,0 +1,3 @@
+provider type {
+    probe start(uint8_t);
+};

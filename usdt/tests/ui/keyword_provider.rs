@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("keyword.d", module = true);
+fn main() {}

@@ -1,0 +1,4 @@
+usdt::dtrace_provider!("test.d");
+fn main() {
+    test_start!();
+}

@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("does-not-exist.d");
+fn main() {}

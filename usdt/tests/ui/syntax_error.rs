@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("syntax.d");
+fn main() {}

@@ -1,0 +1,4 @@
+provider test {
+    probe start(uint8_t);
+    probe stop(char *, uint8_t);
+};

@@ -1,0 +1,3 @@
+provider test {
+    probe many(int, int, int, int, int, int, int, int, int, int, int, int, int);
+};

@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("too_many.d");
+fn main() {}

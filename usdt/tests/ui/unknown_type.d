@@ -1,0 +1,4 @@
+provider test {
+    probe stop();
+    probe start(uint7_t);
+};

@@ -1,0 +1,2 @@
+usdt::dtrace_provider!("unknown_type.d");
+fn main() {}
