@@ -172,11 +172,12 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
 
     let mut probes = Vec::with_capacity(provider.probes.len() * std::mem::size_of::<DofProbe>());
     let mut mapping = Vec::new();
-    let mut offsets = Vec::new();
-    let mut enabled = Vec::new();
+    // Entry indices count u32s, not bytes.
+    let mut offsets: Vec<u32> = Vec::new();
+    let mut enabled: Vec<u32> = Vec::new();
     for probe in &provider.probes {
-        let func = strings.name(&probe.function);
         let probe_name = strings.name(&probe.name);
+        let func = strings.name(&probe.function);
         let nargv = strings.list(&probe.arg_types);
         // Translated types usually equal the native ones: share the strings.
         let xargv = if probe.translated_types == probe.arg_types {
@@ -209,8 +210,8 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
         };
         probes.extend_from_slice(record.as_bytes());
         mapping.extend_from_slice(&probe.arg_mapping);
-        offsets.extend(probe.offsets.iter().flat_map(|o| o.to_ne_bytes()));
-        enabled.extend(probe.enabled_offsets.iter().flat_map(|o| o.to_ne_bytes()));
+        offsets.extend_from_slice(&probe.offsets);
+        enabled.extend_from_slice(&probe.enabled_offsets);
     }
 
     let has_enabled = !enabled.is_empty();
@@ -257,7 +258,7 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
             kind: raw::DOF_SECT_PROFFS,
             align: u32_size,
             entry_size: u32_size,
-            data: offsets,
+            data: offsets.as_bytes().to_vec(),
         },
     ];
     if has_enabled {
@@ -265,7 +266,7 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
             kind: raw::DOF_SECT_PRENOFFS,
             align: u32_size,
             entry_size: u32_size,
-            data: enabled,
+            data: enabled.as_bytes().to_vec(),
         });
     }
     sections.push(Pending {
