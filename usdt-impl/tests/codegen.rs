@@ -1,0 +1,142 @@
+//! The code generator's output shape and its errors.
+
+use usdt_impl::{from_d_source, Options};
+
+const TEST_D: &str = "provider test {\n    probe start(uint8_t);\n    probe stop(char *, uint8_t);\n    probe ping();\n};\n";
+
+fn generate(source: &str, options: Options) -> Result<String, String> {
+    from_d_source(source, "test.d", &options)
+        .map(|t| t.to_string())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn function_form_names_macros_provider_probe() {
+    let out = generate(TEST_D, Options::default()).unwrap();
+    for name in ["test_start", "test_stop", "test_ping"] {
+        assert!(
+            out.contains(&format!("macro_rules ! {name}")),
+            "{name} in {out}"
+        );
+        assert!(
+            out.contains(&format!("pub (crate) use {name} ;")),
+            "{name} re-exported"
+        );
+    }
+    // Each site hands the backend the names and the note sizes.
+    assert!(out.contains(r#"provider : "test" , probe : "stop" , dtrace_probe : "stop""#));
+    assert!(out.contains(r#"(__usdt_a0 , "8" , "char *") , (__usdt_a1 , "1" , "uint8_t")"#));
+}
+
+#[test]
+fn module_form_puts_macros_in_a_module() {
+    let out = generate(
+        TEST_D,
+        Options {
+            module: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(out.contains("pub (crate) mod test {"));
+    assert!(out.contains("macro_rules ! start"));
+}
+
+#[test]
+fn probe_format_and_rename() {
+    let out = generate(
+        TEST_D,
+        Options {
+            probe_format: Some("trace_{provider}__{probe}".to_owned()),
+            provider_name: Some("app".to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(out.contains("macro_rules ! trace_app__start"));
+    assert!(out.contains(r#"provider : "app""#));
+}
+
+#[test]
+fn double_underscores_become_dashes_for_dtrace_only() {
+    let out = generate(
+        "provider p { probe transaction__start(int); };",
+        Options::default(),
+    )
+    .unwrap();
+    assert!(out.contains(r#"probe : "transaction__start" , dtrace_probe : "transaction-start""#));
+}
+
+#[test]
+fn signed_floats_and_bools_have_their_note_sizes() {
+    let out = generate(
+        "provider p { probe a(int8_t, int64_t, float, double, bool, void *); };",
+        Options::default(),
+    )
+    .unwrap();
+    for size in [
+        r#""-1""#, r#""-8""#, r#""4f""#, r#""8f""#, r#""1""#, r#""8""#,
+    ] {
+        assert!(out.contains(size), "{size} in {out}");
+    }
+}
+
+#[test]
+fn renaming_several_providers_is_an_error() {
+    let err = generate(
+        "provider a { probe x(); }; provider b { probe y(); };",
+        Options {
+            provider_name: Some("c".to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("renames a single provider, but the file declares 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn keyword_module_is_an_error_with_position() {
+    let err = generate(
+        "provider type {\n    probe start();\n};\n",
+        Options {
+            module: true,
+            file: Some("test.d".to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "test.d:1:10: the provider name `type` is a Rust keyword, so no macro or module can be \
+         named after it; rename the provider with `provider = \"...\"`"
+    );
+}
+
+#[test]
+fn bad_macro_name_format_is_an_error() {
+    let err = generate(
+        TEST_D,
+        Options {
+            probe_format: Some("{provider}-{probe}".to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("`test-start` for probe `test:start` is not a valid Rust identifier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn parse_errors_keep_their_position() {
+    let err = generate(
+        "provider test {\n    probe start(uint7_t);\n};\n",
+        Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err, "test.d:2:17: unknown type 'uint7_t' in probe 'start'");
+}
