@@ -4,6 +4,10 @@
 //!   (a D provider file, a build script, a `#[usdt::provider]` module) and the one code
 //!   generator that turns it into a `macro_rules!` per probe.
 //!
+//! - Always: the DTrace runtime: the probe records that sites leave in the binary
+//!   ([`record`]), the DOF document built from them and its registration with the kernel
+//!   ([`register`]).
+//!
 //! Users depend on `usdt`, not on this crate.
 
 #[cfg(feature = "codegen")]
@@ -16,6 +20,8 @@ mod d_file;
 mod error;
 #[cfg(feature = "codegen")]
 pub mod model;
+pub mod record;
+pub mod register;
 
 #[cfg(feature = "codegen")]
 pub use builder::{BuildError, Builder};

@@ -1,0 +1,77 @@
+//! The x86_64 sequences of a DTrace probe site.
+//!
+//! - is-enabled: `33 c0 90 90 90` (`xorl %eax, %eax` and three one-byte NOPs), traced at
+//!   its fourth byte, the second NOP: ld64 writes exactly these bytes over the `call` and
+//!   the macOS kernel traces two bytes past the call's displacement; illumos `dtrace -G`
+//!   writes `48 33 c0 90 90` and traces the same byte. Either way the traced instruction
+//!   is a one-byte NOP, which `fasttrap` skips after setting `%rax` to 1.
+//! - probe: five one-byte NOPs, traced at the first.
+
+/// The is-enabled gate: `true` only while DTrace traces the probe.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtrace_is_enabled {
+    ($prov:literal, $dname:literal) => {{
+        let __usdt_enabled: u64;
+        // SAFETY: clears rax (and the flags) and emits a record in a section of its own;
+        // DTrace's trap writes 1 to rax when the probe is enabled.
+        #[allow(named_asm_labels)]
+        unsafe {
+            ::core::arch::asm!(
+                ".byte 0x33, 0xc0, 0x90\n990: .byte 0x90, 0x90",
+                $crate::__dtrace_record!("1", $prov, $dname, []),
+                nargs = const 0,
+                out("rax") __usdt_enabled,
+                options(nomem, nostack)
+            );
+        }
+        __usdt_enabled != 0
+    }};
+}
+
+/// The probe NOP with each prepared argument in its System V argument register.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtrace_probe_asm {
+    ($prov:literal, $dname:literal, [$($n:literal),*], args [$($a:ident)*]) => {
+        $crate::__dtrace_probe_asm!(
+            @build $prov, $dname, [$($n),*],
+            ops [],
+            regs ["rdi" "rsi" "rdx" "rcx" "r8" "r9"],
+            args [$($a)*],
+            all [$($a),*]
+        )
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
+        regs [$($r:tt)*], args [], all [$($all:ident),*]) => {
+        // SAFETY: five NOPs, and a record in a section of its own. `readonly`, not
+        // `nomem`: the tracer reads memory through pointer arguments here.
+        #[allow(named_asm_labels)]
+        unsafe {
+            ::core::arch::asm!(
+                "990: .byte 0x90, 0x90, 0x90, 0x90, 0x90",
+                $crate::__dtrace_record!("0", $prov, $dname, [$($n),*]),
+                nargs = const $crate::__dtrace_nargs!($($all),*),
+                $($ops)*
+                options(readonly, nostack, preserves_flags)
+            );
+        }
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
+        regs [$r0:tt $($r:tt)*], args [$a0:ident $($a:ident)*], all [$($all:ident),*]) => {
+        $crate::__dtrace_probe_asm!(
+            @build $prov, $dname, [$($n),*],
+            ops [$($ops)* in($r0) $crate::__private::Reg::reg(&$a0),],
+            regs [$($r)*],
+            args [$($a)*],
+            all [$($all),*]
+        )
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
+        regs [], args [$a0:ident $($a:ident)*], all [$($all:ident),*]) => {
+        ::core::compile_error!(concat!(
+            "probe ", $prov, ":", $dname,
+            ": DTrace probes take at most 6 arguments on x86_64 (the argument registers)"
+        ))
+    };
+}
