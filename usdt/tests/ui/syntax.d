@@ -1,4 +1,4 @@
 provider test {
-    probe start(uint8_t)
+    probe start(uint8_t;
     probe stop();
 };
