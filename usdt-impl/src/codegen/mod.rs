@@ -56,14 +56,16 @@ fn rename(providers: &[Provider], options: &Options) -> Result<Vec<Provider>, Er
     if let Some(name) = &options.provider_name {
         match providers.as_mut_slice() {
             [only] => only.name = name.clone(),
-            _ => return Err(Error::new(
-                options.file.as_deref(),
-                None,
-                format!(
+            _ => {
+                return Err(Error::new(
+                    options.file.as_deref(),
+                    None,
+                    format!(
                     "`provider = \"{name}\"` renames a single provider, but the file declares {}",
                     providers.len()
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok(providers)
