@@ -48,6 +48,18 @@ impl Dof {
     /// probe without sites, a name too long for DTrace's buffers) or if a count does not fit
     /// its `dof_probe_t` field.
     pub fn to_bytes(&self) -> Result<Vec<u8>, WriteError> {
+        self.to_bytes_for(DataModel::NATIVE, Encoding::NATIVE)
+    }
+
+    /// Encodes the document for a machine with the given data model and byte order, as
+    /// [`to_bytes`](Dof::to_bytes) does for this one. The layout is the same for both models;
+    /// only the header's model byte differs.
+    pub fn to_bytes_for(
+        &self,
+        model: DataModel,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, WriteError> {
+        let swap = encoding != Encoding::NATIVE;
         let mut sections = Vec::new();
         for provider in &self.providers {
             check_provider(provider)?;
@@ -55,14 +67,15 @@ impl Dof {
                 what: "section table",
                 provider: provider.name.clone(),
             })?;
-            sections.extend(encode_provider(provider, first)?);
+            sections.extend(encode_provider(provider, first, swap)?);
         }
-        Ok(lay_out(&sections))
+        Ok(lay_out(&sections, model, encoding))
     }
 }
 
 /// Places the header, the section table and the section data.
-fn lay_out(sections: &[Pending]) -> Vec<u8> {
+fn lay_out(sections: &[Pending], model: DataModel, encoding: Encoding) -> Vec<u8> {
+    let swap = encoding != Encoding::NATIVE;
     let header_size = std::mem::size_of::<DofHdr>();
     let table_size = std::mem::size_of::<DofSec>() * sections.len();
     let mut headers = Vec::with_capacity(sections.len());
@@ -73,27 +86,31 @@ fn lay_out(sections: &[Pending]) -> Vec<u8> {
         while !(data_start + data.len()).is_multiple_of(align) {
             data.push(0);
         }
-        headers.push(DofSec {
+        let mut header = DofSec {
             dofs_type: section.kind,
             dofs_align: section.align,
             dofs_flags: raw::DOF_SECF_LOAD,
             dofs_entsize: section.entry_size,
             dofs_offset: (data_start + data.len()) as u64,
             dofs_size: section.data.len() as u64,
-        });
+        };
+        if swap {
+            header.swap_bytes();
+        }
+        headers.push(header);
         data.extend_from_slice(&section.data);
     }
     let file_size = (data_start + data.len()) as u64;
 
     let mut ident = [0u8; raw::DOF_ID_SIZE];
     ident[..4].copy_from_slice(&raw::DOF_MAGIC);
-    ident[raw::DOF_ID_MODEL] = DataModel::NATIVE.to_raw();
-    ident[raw::DOF_ID_ENCODING] = Encoding::NATIVE.to_raw();
+    ident[raw::DOF_ID_MODEL] = model.to_raw();
+    ident[raw::DOF_ID_ENCODING] = encoding.to_raw();
     ident[raw::DOF_ID_VERSION] = raw::DOF_VERSION_2;
     ident[raw::DOF_ID_DIFVERS] = raw::DIF_VERSION_2;
     ident[raw::DOF_ID_DIFIREG] = raw::DIF_DIR_NREGS;
     ident[raw::DOF_ID_DIFTREG] = raw::DIF_DTR_NREGS;
-    let header = DofHdr {
+    let mut header = DofHdr {
         dofh_ident: ident,
         dofh_flags: 0,
         dofh_hdrsize: header_size as u32,
@@ -104,6 +121,9 @@ fn lay_out(sections: &[Pending]) -> Vec<u8> {
         dofh_filesz: file_size,
         dofh_pad: 0,
     };
+    if swap {
+        header.swap_bytes();
+    }
 
     let mut out = Vec::with_capacity(file_size as usize);
     out.extend_from_slice(header.as_bytes());
@@ -160,7 +180,11 @@ impl StringTable {
 }
 
 /// The sections of one provider, whose first section will have index `first`.
-fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, WriteError> {
+fn encode_provider(
+    provider: &Provider,
+    first: u32,
+    swap: bool,
+) -> Result<Vec<Pending>, WriteError> {
     let too_large = |what| WriteError::TooLarge {
         what,
         provider: provider.name.clone(),
@@ -190,7 +214,7 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
         else {
             return Err(too_large("string table"));
         };
-        let record = DofProbe {
+        let mut record = DofProbe {
             dofpr_addr: probe.address,
             dofpr_func: func,
             dofpr_name: probe_name,
@@ -208,6 +232,9 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
             dofpr_pad1: 0,
             dofpr_pad2: 0,
         };
+        if swap {
+            record.swap_bytes();
+        }
         probes.extend_from_slice(record.as_bytes());
         mapping.extend_from_slice(&probe.arg_mapping);
         offsets.extend_from_slice(&probe.offsets);
@@ -216,7 +243,7 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
 
     let has_enabled = !enabled.is_empty();
     let strtab_index = first;
-    let provider_record = DofProvider {
+    let mut provider_record = DofProvider {
         dofpv_strtab: strtab_index,
         dofpv_probes: first + 1,
         dofpv_prargs: first + 2,
@@ -233,6 +260,13 @@ fn encode_provider(provider: &Provider, first: u32) -> Result<Vec<Pending>, Writ
             raw::DOF_SECT_NONE
         },
     };
+
+    if swap {
+        provider_record.swap_bytes();
+        for value in offsets.iter_mut().chain(enabled.iter_mut()) {
+            *value = value.swap_bytes();
+        }
+    }
 
     let u32_size = std::mem::size_of::<u32>() as u32;
     let mut sections = vec![

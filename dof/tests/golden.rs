@@ -8,25 +8,10 @@
 //! the data model is LP64.
 #![cfg(target_pointer_width = "64")]
 
-use dof::{Dof, DofFile, Probe, Provider, SectionKind};
+mod common;
 
-/// The example: made-up functions `main` at 0x401000 and `run_worker` at 0x402000.
-fn example() -> Dof {
-    let types = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut start = Probe::new("start", "main", 0x40_1000, types(&["uint8_t"]));
-    start.offsets = vec![0x24];
-    start.enabled_offsets = vec![0x10];
-    let mut stop = Probe::new(
-        "stop",
-        "run_worker",
-        0x40_2000,
-        types(&["char *", "uint8_t"]),
-    );
-    stop.offsets = vec![0x30, 0x88];
-    let mut provider = Provider::new("test");
-    provider.probes = vec![start, stop];
-    Dof::new(vec![provider])
-}
+use common::example;
+use dof::{Dof, DofFile, SectionKind};
 
 /// A zeroed buffer with typed, native-endian writers.
 struct Expected(Vec<u8>);
@@ -72,7 +57,7 @@ fn expected() -> Vec<u8> {
     e.u8(7, 2); // 7 [DOF_ID_DIFVERS]: DIF_VERSION_2, the only one kernels accept
     e.u8(8, 8); // 8 [DOF_ID_DIFIREG]: DIF_DIR_NREGS, as libdtrace writes
     e.u8(9, 8); // 9 [DOF_ID_DIFTREG]: DIF_DTR_NREGS
-    // 10..16 [DOF_ID_PAD..]: zero, or the kernel rejects the document
+                // 10..16 [DOF_ID_PAD..]: zero, or the kernel rejects the document
     e.u32(16, 0); // 16 dofh_flags: none defined (DOF_FL_VALID == 0)
     e.u32(20, 64); // 20 dofh_hdrsize: sizeof (dof_hdr_t)
     e.u32(24, 32); // 24 dofh_secsize: sizeof (dof_sec_t)
@@ -126,7 +111,7 @@ fn expected() -> Vec<u8> {
     e.u16(346, 1); // +34 dofpr_noffs: one probe site
     e.u32(348, 0); // +36 dofpr_enoffidx: first PRENOFFS entry
     e.u16(352, 1); // +40 dofpr_nenoffs: one is-enabled site
-    // +42 dofpr_pad1, +44 dofpr_pad2: zero
+                   // +42 dofpr_pad1, +44 dofpr_pad2: zero
 
     // ---- PROBES data, offset 360: dof_probe_t for test::run_worker:stop ----
     e.u64(360, 0x40_2000); // +0 dofpr_addr
@@ -144,7 +129,7 @@ fn expected() -> Vec<u8> {
 
     // ---- PRARGS data, offset 408: translated argument i comes from native argument map[i] ----
     e.bytes(408, &[0, 0, 1]); // start: args[0] <- arg0; stop: args[0] <- arg0, args[1] <- arg1
-    // 411: one padding byte (zero) to align PROFFS
+                              // 411: one padding byte (zero) to align PROFFS
 
     // ---- PROFFS data, offset 412: site offsets from dofpr_addr ----
     e.u32(412, 0x24); // start: 0x401024
@@ -160,9 +145,9 @@ fn expected() -> Vec<u8> {
     e.u32(436, 2); // +8 dofpv_prargs: section 2
     e.u32(440, 3); // +12 dofpv_proffs: section 3
     e.u32(444, 1); // +16 dofpv_name: "test"
-    // +20..+40 dofpv_provattr, modattr, funcattr, nameattr, argsattr:
-    // DOF_ATTR(UNSTABLE 4, UNSTABLE 4, CLASS_COMMON 5) = 4 << 24 | 4 << 16 | 5 << 8,
-    // the attributes dtrace -G gives a provider without #pragma D attributes.
+                   // +20..+40 dofpv_provattr, modattr, funcattr, nameattr, argsattr:
+                   // DOF_ATTR(UNSTABLE 4, UNSTABLE 4, CLASS_COMMON 5) = 4 << 24 | 4 << 16 | 5 << 8,
+                   // the attributes dtrace -G gives a provider without #pragma D attributes.
     for field in 0..5 {
         e.u32(448 + 4 * field, 0x0404_0500);
     }
