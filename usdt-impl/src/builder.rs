@@ -29,11 +29,10 @@ pub enum BuildError {
 /// `$OUT_DIR/<name>.rs`, to be included with
 /// `include!(concat!(env!("OUT_DIR"), "/test.rs"));` at the crate root.
 ///
+/// In `build.rs` (through `usdt::Builder`, feature `builder`):
+///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     usdt_impl::Builder::new("test.d").build().unwrap();
-/// }
+/// usdt_impl::Builder::new("test.d").build().unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {

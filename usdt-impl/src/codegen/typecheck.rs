@@ -124,9 +124,15 @@ fn check_fn(
         [one] => quote!(#one),
         many => quote!((#(#many),*)),
     };
+    // The lifetime only where a reference needs it (an unused one is a lint in user code).
+    let borrows = probe
+        .args
+        .iter()
+        .any(|a| matches!(a, ArgType::UniqueId | ArgType::Serializable(_)));
+    let lifetime = borrows.then(|| quote!(#lifetime,));
     Ok(quote! {
         #[inline(always)]
-        #vis fn #name<#lifetime, #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
+        #vis fn #name<#lifetime #(#generics,)* F: ::core::ops::FnOnce() -> #ret>(f: F) -> F {
             f
         }
     })

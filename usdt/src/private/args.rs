@@ -125,7 +125,7 @@ macro_rules! str_arg {
 }
 str_arg!(
     (&'a str, 'static, from_bytes),
-    (&'a String, 'static, from_string),
+    (&'a String, 'static, from_bytes),
     (&'a CStr, 'a, from_cstr),
     (&'a CString, 'a, from_cstring)
 );

@@ -11,6 +11,8 @@ use std::ffi::{CStr, CString};
 pub const INLINE_STR_LEN: usize = 256;
 
 /// A NUL-terminated string that lives across the probe instruction.
+// The inline buffer is the point: it keeps short strings off the heap.
+#[allow(clippy::large_enum_variant)]
 pub enum StrBuf<'a> {
     /// Already NUL-terminated memory of the caller's.
     Borrowed(&'a CStr),
@@ -41,12 +43,6 @@ impl<'a> StrBuf<'a> {
             v.push(0);
             StrBuf::Heap(v)
         }
-    }
-
-    /// As [`StrBuf::from_bytes`].
-    #[inline]
-    pub fn from_string(s: &String) -> StrBuf<'static> {
-        Self::from_bytes(s)
     }
 
     /// As [`StrBuf::from_bytes`]; the `String` is dropped after the probe.

@@ -42,7 +42,7 @@ mod tests {
 
     #[test]
     fn values_are_wrapped_in_ok() {
-        assert_eq!(json(&[1, 2]), r#"{"ok":[1,2]}"#);
+        assert_eq!(json([1, 2]), r#"{"ok":[1,2]}"#);
         assert_eq!(json("a\"b"), r#"{"ok":"a\"b"}"#);
     }
 

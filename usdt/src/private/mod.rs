@@ -8,3 +8,9 @@ mod json;
 pub use args::{Arg, PtrArg, Reg, StrArg};
 pub use cstr::{StrBuf, INLINE_STR_LEN};
 pub use json::{Json, Serialize};
+
+/// Marks the path that runs a probe as unlikely, so the compiler lays it out after the hot
+/// code. (`core::hint::cold_path` does the same from Rust 1.95 on.)
+#[cold]
+#[inline(never)]
+pub fn cold_path() {}

@@ -26,7 +26,7 @@ macro_rules! __probe_site {
             );
         }
         if __usdt_enabled & 0xffff != 0 {
-            ::core::hint::cold_path();
+            $crate::__private::cold_path();
             let ($($a0, $($a,)*)?) = $f();
             $(
                 let $a0 = $crate::__private::Arg::prepare($a0);

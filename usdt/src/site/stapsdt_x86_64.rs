@@ -26,7 +26,7 @@ macro_rules! __probe_site {
                 concat!("cmpw $0, __usdt_sema.", $prov, ".", $name, "(%rip)"),
                 "jne {enabled}",
                 enabled = label {
-                    ::core::hint::cold_path();
+                    $crate::__private::cold_path();
                     let ($($a0, $($a,)*)?) = $f();
                     $(
                         let $a0 = $crate::__private::Arg::prepare($a0);
