@@ -116,3 +116,6 @@ pub fn register() -> Result<(), RegisterError> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;
