@@ -96,7 +96,7 @@ macro_rules! __probe_site {
         args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
     ) => {
         if $crate::__dtrace_is_enabled!($prov, $dname) {
-            ::core::hint::cold_path();
+            $crate::__private::cold_path();
             let ($($a0, $($a,)*)?) = $f();
             $(
                 let $a0 = $crate::__private::Arg::prepare($a0);
