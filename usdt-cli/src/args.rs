@@ -50,12 +50,14 @@ fn parse_argument(raw: &str) -> Argument {
             raw: raw.to_string(),
             ty: Some(ty),
             location: location.to_string(),
+            c_type: None,
         },
         // SystemTap v1 notes and odd compilers give a bare location.
         None => Argument {
             raw: raw.to_string(),
             ty: None,
             location: raw.to_string(),
+            c_type: None,
         },
     }
 }

@@ -1,10 +1,12 @@
-//! The command line: `usdt list [-P GLOB] [-n GLOB] [-v] [--json] [--pid PID] [PATH...]`.
+//! The command line: `usdt list [-P GLOB] [-n GLOB] [-v] [--json] [--pid PID] [PATH...]` and
+//! `usdt dof [--raw] [--section NAME] PATH`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::dofdoc::{dof_documents, DofDocument, DofOrigin};
 use crate::error::Error;
 use crate::filter::Filter;
 use crate::objfile::list_file;
@@ -30,6 +32,22 @@ pub struct Cli {
 pub enum Command {
     /// List the probes of object files or of a running process, like `dtrace -l`.
     List(ListArgs),
+    /// Print the DOF of an object file: its DOF sections, or the DOF that
+    /// `usdt::register_probes()` builds from its DTrace probe records.
+    Dof(DofArgs),
+}
+
+/// The options of `usdt dof`.
+#[derive(Debug, clap::Args)]
+pub struct DofArgs {
+    /// The object file or binary.
+    pub path: PathBuf,
+    /// Write the document's exact bytes to standard output instead of a readable dump.
+    #[arg(long)]
+    pub raw: bool,
+    /// Only the document of this section (e.g. `.SUNW_dof`, `set_dtrace_probes`).
+    #[arg(long, value_name = "NAME")]
+    pub section: Option<String>,
 }
 
 /// The options of `usdt list`.
@@ -62,7 +80,60 @@ pub struct ListArgs {
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, Error> {
     match &cli.command {
         Command::List(args) => list(args, out, err),
+        Command::Dof(args) => dof(args, out),
     }
+}
+
+fn dof(args: &DofArgs, out: &mut dyn Write) -> Result<bool, Error> {
+    let mut documents = dof_documents(&args.path)?;
+    let sections = |documents: &[DofDocument]| {
+        documents
+            .iter()
+            .map(|d| d.section.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(section) = &args.section {
+        let all = sections(&documents);
+        documents.retain(|d| &d.section == section);
+        if documents.is_empty() {
+            return Err(Error::NoSuchDof {
+                path: args.path.clone(),
+                section: section.clone(),
+                sections: all,
+            });
+        }
+    }
+    if args.raw {
+        let [document] = documents.as_slice() else {
+            return Err(Error::SeveralDof {
+                path: args.path.clone(),
+                sections: sections(&documents),
+            });
+        };
+        out.write_all(&document.bytes)?;
+    } else {
+        for (i, document) in documents.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write_document(out, &args.path, document)?;
+        }
+    }
+    out.flush()?;
+    Ok(true)
+}
+
+/// A heading line that says where the document comes from, a blank line, then the dump.
+fn write_document(out: &mut dyn Write, path: &Path, document: &DofDocument) -> Result<(), Error> {
+    let origin = match document.origin {
+        DofOrigin::Section => "in section",
+        DofOrigin::Records => "built from the probe records in",
+    };
+    writeln!(out, "{}: DOF {origin} {}", path.display(), document.section)?;
+    writeln!(out)?;
+    write!(out, "{}", document.file)?;
+    Ok(())
 }
 
 fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, Error> {

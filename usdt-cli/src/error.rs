@@ -3,6 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::reloc::RelocError;
 use crate::stapsdt::NoteError;
 
 /// Everything that can go wrong while listing probes.
@@ -51,6 +52,68 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong with the note.
         source: NoteError,
+    },
+    /// A DTrace probe record section is malformed.
+    #[error("{}: malformed probe records in {section}: {source}", path.display())]
+    Records {
+        /// The file.
+        path: PathBuf,
+        /// The record section.
+        section: String,
+        /// What the record reader said.
+        source: usdt_impl::record::RecordError,
+    },
+    /// The relocations of a probe record section cannot be applied.
+    #[error("{}: cannot relocate {section}: {source}", path.display())]
+    Relocation {
+        /// The file.
+        path: PathBuf,
+        /// The record section.
+        section: String,
+        /// What is wrong with the relocation.
+        source: RelocError,
+    },
+    /// A section that starts like DOF is not a DOF document this tool can read.
+    #[error("{}: malformed DOF in section {section}: {source}", path.display())]
+    Dof {
+        /// The file.
+        path: PathBuf,
+        /// The section holding the document.
+        section: String,
+        /// What the DOF reader said (boxed: it is large, and errors travel far).
+        source: Box<dof::ReadError>,
+    },
+    /// The probe records cannot be described in DOF.
+    #[error("{}: cannot build DOF from the probe records: {source}", path.display())]
+    BuildDof {
+        /// The file.
+        path: PathBuf,
+        /// What the DOF builder said.
+        source: usdt_impl::register::BuildError,
+    },
+    /// `usdt dof` was given a file with neither DOF nor DTrace probe records.
+    #[error("{}: no DOF section and no DTrace probe records", path.display())]
+    NoDof {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `usdt dof --raw` was given a file with several DOF documents and no `--section`.
+    #[error("{}: holds several DOF documents ({sections}); choose one with --section", path.display())]
+    SeveralDof {
+        /// The file.
+        path: PathBuf,
+        /// The sections the documents come from, comma-separated.
+        sections: String,
+    },
+    /// `usdt dof --section NAME` names no DOF document of the file.
+    #[error("{}: no DOF document from section {section} (it has: {sections})", path.display())]
+    NoSuchDof {
+        /// The file.
+        path: PathBuf,
+        /// The section asked for.
+        section: String,
+        /// The sections the documents come from, comma-separated.
+        sections: String,
     },
     /// No process has this id.
     #[error("process {pid}: no such process")]

@@ -17,7 +17,11 @@
 
 pub mod args;
 pub mod cli;
+pub mod ctype;
 pub mod demangle;
+pub mod dofdoc;
+pub mod dtrace;
+pub mod embedded;
 pub mod error;
 pub mod filter;
 pub mod objfile;
@@ -25,9 +29,13 @@ pub mod output;
 pub mod probe;
 pub mod process;
 pub mod procmaps;
+pub mod records;
+pub mod reloc;
+pub mod space;
 pub mod stapsdt;
 pub mod symbols;
 
+pub use dofdoc::{dof_documents, DofDocument, DofOrigin};
 pub use error::Error;
 pub use filter::Filter;
 pub use objfile::{list_file, read_object, ObjectProbes};

@@ -1,14 +1,18 @@
-//! `usdt`: list USDT probes. The work is done by the `usdt_cli` library.
+//! `usdt`: list USDT probes and print DTrace DOF. The work is done by the `usdt_cli` library.
 
-use std::io::{self, BufWriter, ErrorKind};
+use std::io::{self, BufWriter, ErrorKind, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
-use usdt_cli::cli::{run, Cli};
+use usdt_cli::cli::{run, Cli, Command};
 use usdt_cli::Error;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(&cli.command, Command::Dof(args) if args.raw) && io::stdout().is_terminal() {
+        eprintln!("usdt: error: --raw writes binary DOF: redirect standard output to a file");
+        return ExitCode::FAILURE;
+    }
     // Buffered: stdout is line-buffered, and a listing has thousands of lines.
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();

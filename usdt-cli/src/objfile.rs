@@ -1,18 +1,23 @@
 //! Reading the probes of one object file, whatever records it carries.
 //!
-//! This is the seam between probe sources and the rest of the tool: an ELF file with
-//! `.note.stapsdt` notes is read by [`crate::stapsdt`]; DTrace DOF (illumos/FreeBSD ELF,
-//! macOS Mach-O) will be another arm of [`read_object_at`] that fills the same [`Probe`]s.
+//! This is the seam between probe sources and the rest of the tool: an ELF file's
+//! `.note.stapsdt` notes are read by [`crate::stapsdt`]; the DTrace probe records of the
+//! `usdt` crate (illumos/FreeBSD ELF, macOS Mach-O) by [`crate::records`], and DOF already in
+//! a file by [`crate::embedded`]. Each fills the same [`Probe`]s.
 
 use std::fs::File;
 use std::path::Path;
 
 use object::read::ReadCache;
-use object::{BinaryFormat, Object, ObjectSection, ObjectSegment};
+use object::{BinaryFormat, Object, ObjectSection, ObjectSegment, ReadRef};
 
 use crate::args::parse_arguments;
+use crate::dtrace::DtraceObject;
+use crate::embedded::find_dof;
 use crate::error::Error;
 use crate::probe::{Probe, Source};
+use crate::records::read_records;
+use crate::space::AddressSpace;
 use crate::stapsdt::{self, BASE_SECTION, NOTE_SECTION};
 use crate::symbols::SymbolMap;
 
@@ -61,6 +66,27 @@ pub fn read_object(path: &Path) -> Result<ObjectProbes, Error> {
 /// A process may map a file that has since been deleted; it is then read through
 /// `/proc/PID/map_files` but named by its original path.
 pub fn read_object_at(source: &Path, path: &Path) -> Result<ObjectProbes, Error> {
+    let cache = open(source, path)?;
+    let object = parse(&cache, path)?;
+    let mut probes = match object.format() {
+        BinaryFormat::Elf => elf_probes(&object, path)?,
+        BinaryFormat::MachO => Vec::new(),
+        other => {
+            return Err(Error::Unsupported {
+                path: path.to_path_buf(),
+                format: format!("{other:?}"),
+            })
+        }
+    };
+    probes.extend(dtrace_probes(&cache, &object, path)?);
+    Ok(ObjectProbes {
+        probes,
+        segments: load_segments(&object),
+    })
+}
+
+/// Opens the file at `source` for lazy reading, naming it `path` in errors.
+pub fn open(source: &Path, path: &Path) -> Result<ReadCache<File>, Error> {
     let read_error = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -74,29 +100,23 @@ pub fn read_object_at(source: &Path, path: &Path) -> Result<ObjectProbes, Error>
     }
     let file = File::open(source).map_err(read_error)?;
     // Read lazily: a large binary's notes and symbols are a small part of it.
-    let cache = ReadCache::new(file);
-    let object = object::File::parse(&cache).map_err(|e| Error::NotObject {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    match object.format() {
-        BinaryFormat::Elf => elf_probes(&object, path),
-        // DTrace DOF records (Mach-O `__dof_*` sections) go here once they are read.
-        other => Err(Error::Unsupported {
-            path: path.to_path_buf(),
-            format: format!("{other:?}"),
-        }),
-    }
+    Ok(ReadCache::new(file))
 }
 
-/// The stapsdt probes of an ELF file.
-fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<ObjectProbes, Error> {
-    let malformed = |what, e: object::read::Error| Error::Malformed {
+/// Parses the object file in `cache`.
+pub fn parse<'data>(
+    cache: &'data ReadCache<File>,
+    path: &Path,
+) -> Result<object::File<'data, &'data ReadCache<File>>, Error> {
+    object::File::parse(cache).map_err(|e| Error::NotObject {
         path: path.to_path_buf(),
-        what,
         reason: e.to_string(),
-    };
-    let segments = object
+    })
+}
+
+/// The loadable segments of `object`.
+fn load_segments<'data>(object: &impl Object<'data>) -> Vec<LoadSegment> {
+    object
         .segments()
         .map(|s| {
             let (file_offset, file_size) = s.file_range();
@@ -106,7 +126,41 @@ fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<ObjectP
                 file_size,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The DTrace probes of an object: from its probe records and from DOF already in it.
+fn dtrace_probes<'data, R: ReadRef<'data>>(
+    data: R,
+    object: &object::File<'data, R>,
+    path: &Path,
+) -> Result<Vec<Probe>, Error> {
+    let dtrace = || DtraceObject::new(object, path);
+    let mut probes = Vec::new();
+    let mut described = None;
+    if let Some(records) = read_records(object, &AddressSpace::new(object), path)? {
+        let info = described.insert(dtrace());
+        probes.extend(info.record_probes(&records.sites));
+    }
+    for embedded in find_dof(data, object, path)? {
+        let dof = dof::Dof::from_bytes(&embedded.bytes).map_err(|source| Error::Dof {
+            path: path.to_path_buf(),
+            section: embedded.section.clone(),
+            source: Box::new(source),
+        })?;
+        let info = described.get_or_insert_with(dtrace);
+        probes.extend(info.dof_probes(&dof));
+    }
+    Ok(probes)
+}
+
+/// The stapsdt probes of an ELF file.
+fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<Vec<Probe>, Error> {
+    let malformed = |what, e: object::read::Error| Error::Malformed {
+        path: path.to_path_buf(),
+        what,
+        reason: e.to_string(),
+    };
     let is_64 = object.is_64();
     let endian = object.endianness();
     let base = object.section_by_name(BASE_SECTION).map(|s| s.address());
@@ -145,11 +199,12 @@ fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<ObjectP
             path: path.to_path_buf(),
             address: note.pc,
             semaphore: (note.semaphore != 0).then_some(note.semaphore),
+            is_enabled_sites: Vec::new(),
             arguments_raw: note.args,
             enabled: None,
         })
         .collect();
-    Ok(ObjectProbes { probes, segments })
+    Ok(probes)
 }
 
 /// The file name of `path`, as the MODULE column shows it.

@@ -39,11 +39,7 @@ pub fn write_table(out: &mut dyn Write, probes: &[Probe], options: TableOptions)
         if options.verbose {
             row.push(format!("{:#x}", probe.address));
         }
-        row.push(
-            probe
-                .semaphore
-                .map_or_else(|| "-".to_string(), |s| format!("{s:#x}")),
-        );
+        row.push(semaphore_cell(probe, options.verbose));
         if options.enabled {
             row.push(
                 match probe.enabled {
@@ -83,6 +79,23 @@ pub fn write_table(out: &mut dyn Write, probes: &[Probe], options: TableOptions)
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// The SEMAPHORE cell: the semaphore's address, or `-`. A DTrace probe has is-enabled sites
+/// instead, which `-v` shows as `is-enabled@ADDR[,ADDR...]`.
+fn semaphore_cell(probe: &Probe, verbose: bool) -> String {
+    match probe.semaphore {
+        Some(s) => format!("{s:#x}"),
+        None if verbose && !probe.is_enabled_sites.is_empty() => {
+            let sites: Vec<String> = probe
+                .is_enabled_sites
+                .iter()
+                .map(|a| format!("{a:#x}"))
+                .collect();
+            format!("is-enabled@{}", sites.join(","))
+        }
+        None => "-".to_string(),
+    }
 }
 
 /// Writes the probes as a JSON array, one object per probe site.

@@ -1,8 +1,9 @@
 //! The probe listing model that every probe source fills.
 //!
 //! Linux ELF files carry SystemTap `.note.stapsdt` notes; illumos/FreeBSD ELF files and macOS
-//! Mach-O files carry DTrace DOF. Each source turns its records into [`Probe`]s, so filtering,
-//! sorting and output never depend on where a probe came from.
+//! Mach-O files carry DTrace probe records (the `usdt` crate's) or DOF. Each source turns its
+//! records into [`Probe`]s, so filtering, sorting and output never depend on where a probe came
+//! from.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -16,6 +17,11 @@ use serde::{Serialize, Serializer};
 pub enum Source {
     /// A SystemTap v3 `.note.stapsdt` ELF note.
     Stapsdt,
+    /// A DTrace probe record of the `usdt` crate (`set_dtrace_probes`, `__dtrace_probes`),
+    /// from which `usdt::register_probes()` builds DOF at run time.
+    Records,
+    /// A DOF document already in the file (`.SUNW_dof` from `dtrace -G`, Mach-O `__dof_*`).
+    Dof,
 }
 
 /// One probe site of one object file.
@@ -37,6 +43,9 @@ pub struct Probe {
     pub address: u64,
     /// The link-time address of the probe's semaphore (is-enabled counter), if it has one.
     pub semaphore: Option<u64>,
+    /// DTrace: the is-enabled sites of this probe in the same function, which take the place
+    /// of a semaphore. Empty for stapsdt probes.
+    pub is_enabled_sites: Vec<u64>,
     /// The arguments, in order.
     pub arguments: Vec<Argument>,
     /// The arguments as the record spells them, e.g. `-4@%edi 8@%rax`.
@@ -52,8 +61,11 @@ pub struct Argument {
     pub raw: String,
     /// Its type, when the record says it.
     pub ty: Option<ArgType>,
-    /// Where the value lives at the probe site, e.g. `%edi` or `-8(%rbp)`.
+    /// Where the value lives at the probe site, e.g. `%edi` or `-8(%rbp)`; for DTrace, the
+    /// argument's D name, `arg0`.
     pub location: String,
+    /// The native C type a DTrace record or DOF gives, e.g. `char *`; `None` for stapsdt.
+    pub c_type: Option<String>,
 }
 
 /// The type of a probe argument as far as a probe record tells it: size, sign and class.
@@ -82,11 +94,12 @@ impl fmt::Display for ArgType {
 }
 
 impl fmt::Display for Argument {
-    /// The type, or `?` when the record does not say it.
+    /// The C type, else the size type, or `?` when the record says neither.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.ty {
-            Some(ty) => ty.fmt(f),
-            None => f.write_str("?"),
+        match (&self.c_type, &self.ty) {
+            (Some(c), _) => f.write_str(c),
+            (None, Some(ty)) => ty.fmt(f),
+            (None, None) => f.write_str("?"),
         }
     }
 }
@@ -95,7 +108,8 @@ impl Serialize for Argument {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Argument", 6)?;
         s.serialize_field("raw", &self.raw)?;
-        s.serialize_field("type", &self.ty.map(|t| t.to_string()))?;
+        let shown = (self.c_type.is_some() || self.ty.is_some()).then(|| self.to_string());
+        s.serialize_field("type", &shown)?;
         s.serialize_field("size", &self.ty.map(|t| t.size))?;
         s.serialize_field("signed", &self.ty.map(|t| t.signed))?;
         s.serialize_field("float", &self.ty.map(|t| t.float))?;
@@ -105,13 +119,15 @@ impl Serialize for Argument {
 }
 
 impl Probe {
-    /// The argument types joined by spaces, e.g. `u8 i32 u64`, or `-` for none.
+    /// The argument types joined by spaces, e.g. `u8 i32 u64`, or by commas when they are
+    /// C types (which hold spaces: `char *, uint8_t`); `-` for none.
     pub fn argument_types(&self) -> String {
         if self.arguments.is_empty() {
             return "-".to_string();
         }
         let types: Vec<String> = self.arguments.iter().map(|a| a.to_string()).collect();
-        types.join(" ")
+        let c_types = self.arguments.iter().any(|a| a.c_type.is_some());
+        types.join(if c_types { ", " } else { " " })
     }
 }
 

@@ -48,6 +48,12 @@ impl SymbolMap {
 
     /// The demangled name of the function whose `[address, address + size)` holds `pc`.
     pub fn function_at(&self, pc: u64) -> Option<String> {
+        self.symbol_at(pc).map(|(_, name)| demangle(name))
+    }
+
+    /// The start and mangled name of the function whose `[address, address + size)` holds
+    /// `pc`.
+    pub fn symbol_at(&self, pc: u64) -> Option<(u64, &str)> {
         let after = self.functions.partition_point(|(start, _, _)| *start <= pc);
         self.functions
             .get(..after)?
@@ -55,7 +61,15 @@ impl SymbolMap {
             .rev()
             .take(LOOKBACK)
             .find(|(_, end, _)| pc < *end)
-            .map(|(_, _, name)| demangle(name))
+            .map(|(start, _, name)| (*start, name.as_str()))
+    }
+
+    /// The start of the function whose mangled name is `name` (the lowest, if several are).
+    pub fn address_of(&self, name: &str) -> Option<u64> {
+        self.functions
+            .iter()
+            .find(|(_, _, n)| n == name)
+            .map(|(start, _, _)| *start)
     }
 
     /// Number of function symbols.

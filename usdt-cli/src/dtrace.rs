@@ -1,0 +1,244 @@
+//! DTrace probes of one object as [`Probe`]s, from its probe records or from DOF, and the DOF
+//! document `usdt::register_probes()` would build from its records.
+//!
+//! A row is one probe site. The is-enabled sites of the same probe in the same function are
+//! its [`Probe::is_enabled_sites`] (DTrace enables them together); a probe with is-enabled
+//! sites only is listed once, at its first one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use object::{Architecture, BinaryFormat, Object, ObjectSegment, ReadRef};
+use usdt_impl::record::{Site, SiteKind};
+use usdt_impl::register::{build_dof, Arch, Flavor, Layout, Symbol};
+
+use crate::ctype::c_arguments;
+use crate::demangle::demangle;
+use crate::error::Error;
+use crate::objfile::module_name;
+use crate::probe::{Probe, Source};
+use crate::space::{function_map, AddressSpace};
+use crate::symbols::SymbolMap;
+
+/// The parts of a [`Probe`] that differ from row to row.
+struct Row<'a> {
+    source: Source,
+    provider: &'a str,
+    name: &'a str,
+    function: Option<String>,
+    address: u64,
+    is_enabled_sites: Vec<u64>,
+    types: &'a [String],
+}
+
+/// What turning DTrace descriptions of one object into probes needs to know about it.
+#[derive(Debug, Clone)]
+pub struct DtraceObject {
+    /// The path named in probes and errors.
+    pub path: PathBuf,
+    /// Where its sections lie.
+    pub space: AddressSpace,
+    /// Its functions, named as `dladdr` names them.
+    pub functions: SymbolMap,
+    /// Size of a pointer, in bytes.
+    pub pointer_size: u8,
+    /// The instruction set, when DTrace supports it.
+    pub arch: Option<Arch>,
+    /// How DOF offsets are turned into addresses on its platform.
+    pub flavor: Flavor,
+    /// The Mach-O image base (`__TEXT`'s address), from which macOS DOF offsets are taken.
+    pub image_base: u64,
+}
+
+impl DtraceObject {
+    /// Describes `object`, read from `path`.
+    pub fn new<'data, R: ReadRef<'data>>(
+        object: &object::File<'data, R>,
+        path: &Path,
+    ) -> DtraceObject {
+        let space = AddressSpace::new(object);
+        let functions = function_map(object, &space);
+        let macho = object.format() == BinaryFormat::MachO;
+        let image_base = if macho {
+            object
+                .segments()
+                .find(|s| s.name_bytes().ok().flatten() == Some(b"__TEXT".as_slice()))
+                .map_or(0, |s| s.address())
+        } else {
+            0
+        };
+        DtraceObject {
+            path: path.to_path_buf(),
+            space,
+            functions,
+            pointer_size: if object.is_64() { 8 } else { 4 },
+            arch: match object.architecture() {
+                Architecture::X86_64 => Some(Arch::X86_64),
+                Architecture::Aarch64 => Some(Arch::Aarch64),
+                _ => None,
+            },
+            flavor: if macho {
+                Flavor::Apple
+            } else {
+                Flavor::Solaris
+            },
+            image_base,
+        }
+    }
+
+    /// One probe row.
+    fn probe(&self, row: Row<'_>) -> Probe {
+        Probe {
+            source: row.source,
+            provider: row.provider.to_string(),
+            name: row.name.to_string(),
+            module: module_name(&self.path),
+            path: self.path.clone(),
+            function: row.function,
+            address: row.address,
+            semaphore: None,
+            is_enabled_sites: row.is_enabled_sites,
+            arguments: c_arguments(row.types, self.pointer_size),
+            arguments_raw: row.types.join(", "),
+            enabled: None,
+        }
+    }
+
+    /// The probes of the sites of a record section.
+    pub fn record_probes(&self, sites: &[Site]) -> Vec<Probe> {
+        // (provider, probe, function start) → (is-enabled sites, probe sites).
+        type Group<'a> = (Vec<u64>, Vec<&'a Site>);
+        let mut groups: BTreeMap<(&str, &str, Option<u64>), Group<'_>> = BTreeMap::new();
+        for site in sites {
+            let function = self.functions.symbol_at(site.address).map(|(a, _)| a);
+            let group = groups
+                .entry((&site.provider, &site.probe, function))
+                .or_default();
+            match site.kind {
+                SiteKind::IsEnabled => group.0.push(site.address),
+                SiteKind::Probe => group.1.push(site),
+            }
+        }
+        let mut probes = Vec::new();
+        for ((provider, name, _), (mut enabled, fired)) in groups {
+            enabled.sort_unstable();
+            enabled.dedup();
+            let function = |at| self.functions.function_at(at);
+            if fired.is_empty() {
+                if let Some(&first) = enabled.first() {
+                    probes.push(self.probe(Row {
+                        source: Source::Records,
+                        provider,
+                        name,
+                        function: function(first),
+                        address: first,
+                        is_enabled_sites: enabled.clone(),
+                        types: &[],
+                    }));
+                }
+            }
+            for site in fired {
+                probes.push(self.probe(Row {
+                    source: Source::Records,
+                    provider,
+                    name,
+                    function: function(site.address),
+                    address: site.address,
+                    is_enabled_sites: enabled.clone(),
+                    types: &site.args,
+                }));
+            }
+        }
+        probes
+    }
+
+    /// The probes a DOF document describes, at the addresses of this file.
+    pub fn dof_probes(&self, dof: &dof::Dof) -> Vec<Probe> {
+        let mut probes = Vec::new();
+        for provider in &dof.providers {
+            for p in &provider.probes {
+                let base = self.dof_base(p);
+                let at = |offset: u32, is_enabled: bool| {
+                    let address = base.wrapping_add(u64::from(offset));
+                    self.apple_site(address, is_enabled)
+                };
+                let enabled: Vec<u64> = p.enabled_offsets.iter().map(|&o| at(o, true)).collect();
+                let mut sites: Vec<u64> = p.offsets.iter().map(|&o| at(o, false)).collect();
+                let only_enabled = sites.is_empty();
+                if only_enabled {
+                    sites.extend(enabled.first());
+                }
+                for address in sites {
+                    let function = if p.function.is_empty() {
+                        self.functions.function_at(address)
+                    } else {
+                        Some(demangle(&p.function))
+                    };
+                    let types = if only_enabled { &[][..] } else { &p.arg_types };
+                    probes.push(self.probe(Row {
+                        source: Source::Dof,
+                        provider: &provider.name,
+                        name: &p.name,
+                        function,
+                        address,
+                        is_enabled_sites: enabled.clone(),
+                        types,
+                    }));
+                }
+            }
+        }
+        probes
+    }
+
+    /// The address a DOF probe's offsets are taken from in this file.
+    ///
+    /// `dtrace -G` leaves `dofpr_addr` to be relocated, so in a relocatable object the
+    /// probe's function is looked up by name; macOS offsets are from the image base.
+    fn dof_base(&self, probe: &dof::Probe) -> u64 {
+        if self.flavor == Flavor::Apple {
+            return self.image_base;
+        }
+        if self.space.is_placed() && !probe.function.is_empty() {
+            if let Some(address) = self.functions.address_of(&probe.function) {
+                return address;
+            }
+        }
+        probe.address
+    }
+
+    /// Undoes on x86_64 macOS what `usdt_impl` adds for the kernel's adjustment (a probe's
+    /// offset points one byte past its site, an is-enabled site's two bytes before it).
+    fn apple_site(&self, address: u64, is_enabled: bool) -> u64 {
+        match (self.flavor, self.arch) {
+            (Flavor::Apple, Some(Arch::X86_64)) if is_enabled => address.wrapping_add(2),
+            (Flavor::Apple, Some(Arch::X86_64)) => address.wrapping_sub(1),
+            _ => address,
+        }
+    }
+
+    /// The DOF document `usdt::register_probes()` builds from `sites`, with this file's
+    /// symbol table in place of `dladdr` and its link-time addresses.
+    pub fn build_dof(&self, sites: &[Site]) -> Result<Vec<u8>, Error> {
+        let arch = self.arch.ok_or_else(|| Error::Unsupported {
+            path: self.path.clone(),
+            format: "DTrace probe records for this architecture".to_string(),
+        })?;
+        let layout = Layout {
+            arch,
+            flavor: self.flavor,
+            helper_base: self.image_base,
+        };
+        let resolve = |address| {
+            self.functions
+                .symbol_at(address)
+                .map(|(start, name)| Symbol {
+                    name: name.to_string(),
+                    address: start,
+                })
+        };
+        build_dof(sites, &layout, &resolve).map_err(|source| Error::BuildDof {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,132 @@
+//! The addresses DTrace probes are reported at, and the functions that hold them.
+//!
+//! Linked files and Mach-O objects give every section an address of its own, and those are
+//! used as they are. The sections of a relocatable ELF object all start at address 0, so
+//! there each section is placed at its offset in the file: sections never overlap there,
+//! every site and function gets a distinct address, and an address reads as a file offset
+//! (what `objdump -F` shows). Offsets from a function's start, which is all DOF keeps, are
+//! the same as after linking.
+
+use std::collections::HashMap;
+
+use object::{
+    BinaryFormat, Object, ObjectKind, ObjectSection, ObjectSymbol, ReadRef, SectionIndex,
+    SymbolKind,
+};
+
+use crate::symbols::SymbolMap;
+
+/// Where the sections of one object lie.
+#[derive(Debug, Clone, Default)]
+pub struct AddressSpace {
+    /// For a relocatable ELF object, each section's file offset, by section index; `None`
+    /// when sections keep their own addresses.
+    placed: Option<HashMap<SectionIndex, u64>>,
+}
+
+impl AddressSpace {
+    /// The address space of `object`.
+    pub fn new<'data, R: ReadRef<'data>>(object: &object::File<'data, R>) -> AddressSpace {
+        let relocatable_elf =
+            object.format() == BinaryFormat::Elf && object.kind() == ObjectKind::Relocatable;
+        let placed = relocatable_elf.then(|| {
+            object
+                .sections()
+                .filter_map(|s| Some((s.index(), s.file_range()?.0)))
+                .collect()
+        });
+        AddressSpace { placed }
+    }
+
+    /// True when sections are placed at their file offsets (a relocatable ELF object).
+    pub fn is_placed(&self) -> bool {
+        self.placed.is_some()
+    }
+
+    /// The address of the start of section `index`, whose recorded address is `address`.
+    pub fn section_address(&self, index: SectionIndex, address: u64) -> Option<u64> {
+        match &self.placed {
+            Some(placed) => placed.get(&index).copied(),
+            None => Some(address),
+        }
+    }
+
+    /// The address of a defined symbol.
+    pub fn symbol_address<'data>(&self, symbol: &impl ObjectSymbol<'data>) -> Option<u64> {
+        match &self.placed {
+            // A relocatable ELF symbol's value is an offset in its section.
+            Some(placed) => placed
+                .get(&symbol.section_index()?)?
+                .checked_add(symbol.address()),
+            None => Some(symbol.address()),
+        }
+    }
+}
+
+/// The function symbols of `object` in `space`, with the names `dladdr` would give.
+///
+/// Mach-O symbols have no size: each function is taken to run up to the next function
+/// symbol of its section, or to the section's end. Mach-O names lose the leading `_` that C
+/// names get there, as `dladdr` reports them.
+pub fn function_map<'data, R: ReadRef<'data>>(
+    object: &object::File<'data, R>,
+    space: &AddressSpace,
+) -> SymbolMap {
+    let macho = object.format() == BinaryFormat::MachO;
+    let mut functions: Vec<(SectionIndex, u64, u64, String)> = object
+        .symbols()
+        .chain(object.dynamic_symbols())
+        .filter(|s| s.kind() == SymbolKind::Text && s.is_definition())
+        .filter_map(|s| {
+            let section = s.section_index()?;
+            let name = s.name().ok()?;
+            let name = if macho {
+                name.strip_prefix('_').unwrap_or(name)
+            } else {
+                name
+            };
+            Some((
+                section,
+                space.symbol_address(&s)?,
+                s.size(),
+                name.to_string(),
+            ))
+        })
+        .collect();
+    if macho {
+        functions.sort_by_key(|(section, start, _, _)| (section.0, *start));
+        let ends: HashMap<SectionIndex, u64> = object
+            .sections()
+            .filter_map(|s| {
+                let start = space.section_address(s.index(), s.address())?;
+                Some((s.index(), start.checked_add(s.size())?))
+            })
+            .collect();
+        // Backwards, remembering the start of the next higher address in the same section.
+        let mut next: Option<u64> = None;
+        let mut run: Option<(SectionIndex, u64)> = None;
+        for (section, start, size, _) in functions.iter_mut().rev() {
+            match run {
+                Some((s, a)) if s == *section && a == *start => {}
+                Some((s, a)) if s == *section => {
+                    next = Some(a);
+                    run = Some((*section, *start));
+                }
+                _ => {
+                    next = None;
+                    run = Some((*section, *start));
+                }
+            }
+            let end = next
+                .or_else(|| ends.get(section).copied())
+                .unwrap_or(*start);
+            *size = end.saturating_sub(*start);
+        }
+    }
+    SymbolMap::from_functions(
+        functions
+            .into_iter()
+            .filter(|(_, _, size, _)| *size > 0)
+            .map(|(_, start, size, name)| (start, size, name)),
+    )
+}
