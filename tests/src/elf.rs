@@ -159,7 +159,8 @@ impl Elf {
             };
             if span.address != 0 && span.contains(addr, len) {
                 let data = s.data().map_err(|e| self.error(e.to_string()))?;
-                let start = usize::try_from(addr - span.address).map_err(|e| self.error(e.to_string()))?;
+                let start =
+                    usize::try_from(addr - span.address).map_err(|e| self.error(e.to_string()))?;
                 let end = start + usize::try_from(len).map_err(|e| self.error(e.to_string()))?;
                 return data
                     .get(start..end)
@@ -168,6 +169,25 @@ impl Elf {
             }
         }
         Err(self.error(format!("no section holds {addr:#x}..+{len}")))
+    }
+
+    /// How far the file offset of `addr` is from `addr` itself (file offset minus address),
+    /// from the section that holds it.
+    pub fn offset_shift(&self, addr: u64) -> Result<i128, HarnessError> {
+        let obj = self.object()?;
+        for s in obj.sections() {
+            let span = SectionSpan {
+                address: s.address(),
+                size: s.size().max(1),
+            };
+            if span.address != 0 && span.contains(addr, 1) {
+                let (offset, _) = s.file_range().ok_or_else(|| {
+                    self.error(format!("the section holding {addr:#x} has no file bytes"))
+                })?;
+                return Ok(i128::from(offset) - i128::from(span.address));
+            }
+        }
+        Err(self.error(format!("no section holds {addr:#x}")))
     }
 
     /// Every SystemTap note (owner `stapsdt`, type 3) in `.note.stapsdt`, in file order.
@@ -183,7 +203,9 @@ impl Elf {
         let mut notes = Vec::new();
         let mut cur = Cursor { data, pos: 0 };
         while cur.pos < data.len() {
-            let note = self.one_note(&mut cur).ok_or_else(|| self.error("truncated .note.stapsdt entry"))?;
+            let note = self
+                .one_note(&mut cur)
+                .ok_or_else(|| self.error("truncated .note.stapsdt entry"))?;
             notes.extend(note?);
         }
         Ok(notes)

@@ -59,13 +59,48 @@ pub fn build(cmd: &mut Command) -> Result<Output, HarnessError> {
 /// target directory (`fixture` is any debug fixture, to find it), and return its path.
 pub fn release_fixture(name: &str, fixture: &Path) -> Result<PathBuf, HarnessError> {
     let target = nested_target_dir(fixture);
-    build(cargo(&workspace_root(), &target).args(["build", "--release", "--quiet", "-p", "usdt-tests", "--bin", name]))?;
+    build(cargo(&workspace_root(), &target).args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "usdt-tests",
+        "--bin",
+        name,
+    ]))?;
     Ok(target.join("release").join(name))
 }
 
 /// A script of the shared tools (`semcheck.py`, `sdtcheck.py`), if this checkout has them
 /// beside it.
 pub fn shared_tool(name: &str) -> Option<PathBuf> {
-    let path = workspace_root().join("..").join("shared").join("tools").join(name);
+    let path = workspace_root()
+        .join("..")
+        .join("shared")
+        .join("tools")
+        .join(name);
     path.is_file().then_some(path)
+}
+
+/// Build the workspace's example `probe-test-macro` (debug) in the nested target directory
+/// and return its path.
+pub fn example_binary(fixture: &Path) -> Result<PathBuf, HarnessError> {
+    let target = nested_target_dir(fixture);
+    build(cargo(&workspace_root(), &target).args(["build", "--quiet", "-p", "probe-test-macro"]))?;
+    Ok(target.join("debug").join("probe-test-macro"))
+}
+
+/// Whether the Rust standard library for `target` is installed.
+pub fn rust_target_installed(target: &str) -> bool {
+    let Ok(out) = run::run(
+        Command::new("rustc").args(["--print", "sysroot"]),
+        Duration::from_secs(60),
+    ) else {
+        return false;
+    };
+    Path::new(out.stdout.trim())
+        .join("lib/rustlib")
+        .join(target)
+        .join("lib")
+        .is_dir()
 }

@@ -172,7 +172,10 @@ impl Streaming {
 
     /// Wait for the process to exit (killing it after `limit`) and return the rest of its
     /// stdout lines and its stderr. `None` for the status when it had to be killed.
-    pub fn finish(mut self, limit: Duration) -> std::io::Result<(Option<ExitStatus>, Vec<String>, String)> {
+    pub fn finish(
+        mut self,
+        limit: Duration,
+    ) -> std::io::Result<(Option<ExitStatus>, Vec<String>, String)> {
         drop(self.child.stdin.take());
         let status = wait_until(&mut self.child, Instant::now() + limit)?;
         // The reader thread ends at EOF, which follows the exit.

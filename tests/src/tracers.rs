@@ -60,7 +60,10 @@ fn unusable(tool: &str, needs_root: bool) -> Option<String> {
         );
         match probe {
             Ok(out) if out.stdout.contains("ready") => None,
-            Ok(out) => Some(format!("bpftrace cannot load programs here: {}", out.stderr.trim())),
+            Ok(out) => Some(format!(
+                "bpftrace cannot load programs here: {}",
+                out.stderr.trim()
+            )),
             Err(e) => Some(format!("bpftrace cannot run: {e}")),
         }
     } else {
@@ -75,14 +78,20 @@ fn unusable(tool: &str, needs_root: bool) -> Option<String> {
 fn available(what: &str, why: Option<String>) -> bool {
     match why {
         None => true,
-        Some(why) if required() => {
-            panic!("USDT_REQUIRE_TRACER=1 but {what} is unavailable: {why}")
-        }
         Some(why) => {
-            println!("skipping: {why}");
+            skip(&format!("{what} is unavailable: {why}"));
             false
         }
     }
+}
+
+/// Skip the rest of a test because `why`: prints `skipping: <why>`, or panics under
+/// `USDT_REQUIRE_TRACER=1`, where nothing may be skipped.
+pub fn skip(why: &str) {
+    if required() {
+        panic!("USDT_REQUIRE_TRACER=1 but {why}");
+    }
+    println!("skipping: {why}");
 }
 
 /// Whether the tracer `tool` (`bpftrace`, `gdb`, `perf`, `tplist-bpfcc`...) can be used:
@@ -128,14 +137,21 @@ fn is_bpftrace_noise(line: &str) -> bool {
 
 /// The `N` of an `evaluations=N` line among `lines`.
 pub fn evaluations_in<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<usize> {
-    lines
-        .into_iter()
-        .find_map(|l| l.trim().strip_prefix("evaluations=").and_then(|n| n.parse().ok()))
+    lines.into_iter().find_map(|l| {
+        l.trim()
+            .strip_prefix("evaluations=")
+            .and_then(|n| n.parse().ok())
+    })
 }
 
 /// Run `bpftrace -e SCRIPT -c "BIN ARGS"` (with `env` added to bpftrace's environment) and
 /// collect what the script printed.
-pub fn bpftrace(script: &str, bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<BpftraceRun, HarnessError> {
+pub fn bpftrace(
+    script: &str,
+    bin: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<BpftraceRun, HarnessError> {
     let mut cmdline = bin.display().to_string();
     for a in args {
         cmdline.push(' ');
@@ -177,14 +193,22 @@ pub fn gdb(bin: &Path, args: &[&str], script: &str) -> Result<(Vec<String>, Outp
         GDB_SCRIPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     // `set language c`: in a Rust frame gdb would parse `(char *) $_probe_arg0` as Rust.
-    let mut text = String::from("set pagination off\nset confirm off\nset print thread-events off\nset language c\n");
+    let mut text = String::from(
+        "set pagination off\nset confirm off\nset print thread-events off\nset language c\n",
+    );
     text.push_str(script);
     std::fs::write(&file, text).map_err(|source| HarnessError::Io {
         path: file.clone(),
         source,
     })?;
     let mut cmd = Command::new("gdb");
-    cmd.arg("-q").arg("-batch").arg("-x").arg(&file).arg("--args").arg(bin).args(args);
+    cmd.arg("-q")
+        .arg("-batch")
+        .arg("-x")
+        .arg(&file)
+        .arg("--args")
+        .arg(bin)
+        .args(args);
     let out = run::run(&mut cmd, TRACE_LIMIT);
     let _ = std::fs::remove_file(&file);
     let out = out?;
@@ -226,8 +250,14 @@ pub fn readelf_notes(bin: &Path) -> Result<Vec<ReadelfNote>, HarnessError> {
 pub fn parse_readelf_notes(text: &str) -> Result<Vec<ReadelfNote>, HarnessError> {
     let mut notes = Vec::new();
     let mut cur: Option<ReadelfNote> = None;
-    let hex = |s: &str| u64::from_str_radix(s.trim().trim_start_matches("0x").trim_end_matches(','), 16);
+    let hex =
+        |s: &str| u64::from_str_radix(s.trim().trim_start_matches("0x").trim_end_matches(','), 16);
     for line in text.lines().map(str::trim) {
+        // With `-W` the provider shares the line of the note's header.
+        let line = line
+            .find("Provider:")
+            .and_then(|i| line.get(i..))
+            .unwrap_or(line);
         if let Some(p) = line.strip_prefix("Provider:") {
             let next = ReadelfNote {
                 provider: p.trim().to_owned(),
@@ -247,11 +277,14 @@ pub fn parse_readelf_notes(text: &str) -> Result<Vec<ReadelfNote>, HarnessError>
                     fields
                         .get(i)
                         .map(|f| f.trim().trim_start_matches(label).trim())
-                        .ok_or_else(|| HarnessError::Parse(format!("readelf location line: {line}")))
+                        .ok_or_else(|| {
+                            HarnessError::Parse(format!("readelf location line: {line}"))
+                        })
                 };
-                note.location = hex(field(0, "")?).map_err(|e| HarnessError::Parse(format!("{line}: {e}")))?;
-                note.semaphore =
-                    hex(field(2, "Semaphore:")?).map_err(|e| HarnessError::Parse(format!("{line}: {e}")))?;
+                note.location =
+                    hex(field(0, "")?).map_err(|e| HarnessError::Parse(format!("{line}: {e}")))?;
+                note.semaphore = hex(field(2, "Semaphore:")?)
+                    .map_err(|e| HarnessError::Parse(format!("{line}: {e}")))?;
             } else if let Some(a) = line.strip_prefix("Arguments:") {
                 note.args = a.split_whitespace().map(str::to_owned).collect();
                 notes.extend(cur.take());

@@ -3,21 +3,34 @@
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::{bpftrace, gdb};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, gdb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_types");
 
 #[test]
 fn twelve_arguments_are_noted_in_order() {
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
-    let t = notes.iter().find(|n| n.name == "twelve").expect("no note for types:twelve");
+    let t = notes
+        .iter()
+        .find(|n| n.name == "twelve")
+        .expect("no note for types:twelve");
     let sizes: Vec<i32> = t.args.iter().map(|a| a.size).collect();
-    assert_eq!(sizes, [-1, 1, -2, 2, -4, 4, -8, 8, 8, -1, -8, 8], "{}", t.arg_text);
+    assert_eq!(
+        sizes,
+        [-1, 1, -2, 2, -4, 4, -8, 8, 8, -1, -8, 8],
+        "{}",
+        t.arg_text
+    );
     let mut places: Vec<&str> = t.args.iter().map(|a| a.location.as_str()).collect();
     places.sort();
     places.dedup();
-    assert_eq!(places.len(), 12, "each argument in its own register: {}", t.arg_text);
+    assert_eq!(
+        places.len(),
+        12,
+        "each argument in its own register: {}",
+        t.arg_text
+    );
 }
 
 #[test]
@@ -56,7 +69,12 @@ fn bpftrace_reads_the_first_six_of_twelve_and_fires_zero_argument_probes() {
     let run = bpftrace(&script, Path::new(BIN), &["twelve", "zero"], &[]).unwrap();
     let mut lines = run.lines.clone();
     lines.sort();
-    assert_eq!(lines, ["twelve -1 2 -3 4 -5 6", "zero", "zero"], "{:?}", run.raw);
+    assert_eq!(
+        lines,
+        ["twelve -1 2 -3 4 -5 6", "zero", "zero"],
+        "{:?}",
+        run.raw
+    );
     // `types_zero!()` has no closure; `types_zero!(|| ...)` and `types_twelve!` have one each.
     assert_eq!(run.evaluations, Some(2), "{:?}", run.raw);
 }

@@ -6,8 +6,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use usdt_tests::run::run;
-use usdt_tests::tracers::{bpftrace, evaluations_in, gdb};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, evaluations_in, gdb};
 
 const FIXTURES: &[&str] = &[
     env!("CARGO_BIN_EXE_fx_types"),
@@ -22,8 +22,16 @@ const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
 fn untraced_closures_never_run() {
     for bin in FIXTURES {
         let mut cmd = Command::new(bin);
-        let out = run(&mut cmd, Duration::from_secs(60)).unwrap().success(&cmd).unwrap();
-        assert_eq!(evaluations_in(out.stdout.lines()), Some(0), "{bin}: {}", out.stdout);
+        let out = run(&mut cmd, Duration::from_secs(60))
+            .unwrap()
+            .success(&cmd)
+            .unwrap();
+        assert_eq!(
+            evaluations_in(out.stdout.lines()),
+            Some(0),
+            "{bin}: {}",
+            out.stdout
+        );
     }
 }
 

@@ -5,17 +5,25 @@
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::gdb;
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::gdb;
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_types");
 
 #[test]
 fn notes_declare_floats_as_c_does() {
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
-    let real = notes.iter().find(|n| n.name == "real").expect("no note for types:real");
+    let real = notes
+        .iter()
+        .find(|n| n.name == "real")
+        .expect("no note for types:real");
     let sizes: Vec<(i32, bool)> = real.args.iter().map(|a| (a.size, a.float)).collect();
-    assert_eq!(sizes, [(4, true), (8, true), (4, true), (8, true)], "{}", real.arg_text);
+    assert_eq!(
+        sizes,
+        [(4, true), (8, true), (4, true), (8, true)],
+        "{}",
+        real.arg_text
+    );
 }
 
 #[test]
@@ -24,7 +32,10 @@ fn registers_named_by_the_note_hold_the_exact_values() {
         return;
     }
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
-    let real = notes.iter().find(|n| n.name == "real").expect("no note for types:real");
+    let real = notes
+        .iter()
+        .find(|n| n.name == "real")
+        .expect("no note for types:real");
     let regs: Vec<String> = real
         .args
         .iter()

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::{bpftrace, gdb};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, gdb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_types");
 
@@ -71,8 +71,8 @@ fn format_of(signed: bool) -> &'static str {
 fn notes_declare_each_size_and_sign_in_64_bit_registers() {
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
     let registers = [
-        "%rax", "%rbx", "%rcx", "%rdx", "%rsi", "%rdi", "%rbp", "%r8", "%r9", "%r10", "%r11", "%r12", "%r13",
-        "%r14", "%r15",
+        "%rax", "%rbx", "%rcx", "%rdx", "%rsi", "%rdi", "%rbp", "%r8", "%r9", "%r10", "%r11",
+        "%r12", "%r13", "%r14", "%r15",
     ];
     for &(name, signed, bits) in CASES {
         let note = notes
@@ -82,12 +82,29 @@ fn notes_declare_each_size_and_sign_in_64_bit_registers() {
         let size = i32::try_from(bits / 8).unwrap() * if signed { -1 } else { 1 };
         assert_eq!(note.args.len(), 4, "{name}: {}", note.arg_text);
         for arg in &note.args {
-            assert_eq!((arg.size, arg.float), (size, false), "{name}: {}", note.arg_text);
-            assert!(registers.contains(&arg.location.as_str()), "{name}: {}", note.arg_text);
+            assert_eq!(
+                (arg.size, arg.float),
+                (size, false),
+                "{name}: {}",
+                note.arg_text
+            );
+            assert!(
+                registers.contains(&arg.location.as_str()),
+                "{name}: {}",
+                note.arg_text
+            );
         }
     }
-    let flag = notes.iter().find(|n| n.name == "flag").expect("no note for types:flag");
-    assert_eq!(flag.args.iter().map(|a| a.size).collect::<Vec<_>>(), [1, 1], "{}", flag.arg_text);
+    let flag = notes
+        .iter()
+        .find(|n| n.name == "flag")
+        .expect("no note for types:flag");
+    assert_eq!(
+        flag.args.iter().map(|a| a.size).collect::<Vec<_>>(),
+        [1, 1],
+        "{}",
+        flag.arg_text
+    );
 }
 
 #[test]
@@ -102,7 +119,9 @@ fn bpftrace_reads_every_width_at_its_extremes() {
             "usdt:{BIN}:types:{name} {{ printf(\"{name} {f} {f} {f} {f}\\n\", arg0, arg1, arg2, arg3); }}\n"
         ));
     }
-    script.push_str(&format!("usdt:{BIN}:types:flag {{ printf(\"flag %llu %llu\\n\", arg0, arg1); }}\n"));
+    script.push_str(&format!(
+        "usdt:{BIN}:types:flag {{ printf(\"flag %llu %llu\\n\", arg0, arg1); }}\n"
+    ));
     let run = bpftrace(&script, Path::new(BIN), &["ints"], &[]).unwrap();
     let mut lines = run.lines.clone();
     lines.sort();

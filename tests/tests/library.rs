@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::{bpftrace, gdb};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, gdb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_lib");
 
@@ -17,7 +17,10 @@ fn the_binary_carries_the_library_s_notes_beside_its_own() {
         .collect();
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert_eq!((names[0].0.as_str(), names[0].1.as_str()), ("fixlib", "called"));
+    assert_eq!(
+        (names[0].0.as_str(), names[0].1.as_str()),
+        ("fixlib", "called")
+    );
     assert_eq!((names[1].0.as_str(), names[1].1.as_str()), ("tiny", "tick"));
     assert!(notes.iter().all(|n| n.semaphore != 0));
     // Both crates define the `.stapsdt.base` anchor; the linker keeps one.
@@ -60,5 +63,9 @@ fn gdb_sees_the_library_s_probe() {
     let script = "break -probe-stap fixlib:called\ncommands\nsilent\n\
         printf \"@@%llu %s\\n\", $_probe_arg0, (char *) $_probe_arg1\ncontinue\nend\nrun\n";
     let (lines, out) = gdb(Path::new(BIN), &["2"], script).unwrap();
-    assert_eq!(lines, ["1 from the library", "2 from the library"], "{out:?}");
+    assert_eq!(
+        lines,
+        ["1 from the library", "2 from the library"],
+        "{out:?}"
+    );
 }

@@ -4,16 +4,24 @@
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::bpftrace;
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::bpftrace;
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_types");
 
 #[test]
 fn notes_declare_pointers_as_unsigned_words() {
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
-    let p = notes.iter().find(|n| n.name == "pointers").expect("no note for types:pointers");
-    assert_eq!(p.args.iter().map(|a| a.size).collect::<Vec<_>>(), [8, 8, 8], "{}", p.arg_text);
+    let p = notes
+        .iter()
+        .find(|n| n.name == "pointers")
+        .expect("no note for types:pointers");
+    assert_eq!(
+        p.args.iter().map(|a| a.size).collect::<Vec<_>>(),
+        [8, 8, 8],
+        "{}",
+        p.arg_text
+    );
 }
 
 #[test]
@@ -28,7 +36,11 @@ fn bpftrace_reads_the_addresses() {
         .iter()
         .find_map(|l| l.strip_prefix("pointers="))
         .expect("the fixture prints its pointers");
-    let seen: Vec<&str> = run.lines.iter().filter_map(|l| l.strip_prefix("seen=")).collect();
+    let seen: Vec<&str> = run
+        .lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("seen="))
+        .collect();
     assert_eq!(seen, [passed], "{:?}", run.raw);
     assert_eq!(run.evaluations, Some(1));
 }

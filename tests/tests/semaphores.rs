@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use usdt_tests::nested::{release_fixture, shared_tool};
 use usdt_tests::run::{run, Streaming};
-use usdt_tests::tracers::{bpftrace, evaluations_in, tool_available, TRACE_LIMIT};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, evaluations_in, skip, tool_available, TRACE_LIMIT};
 
 const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
 const FIXTURES: &[&str] = &[
@@ -27,7 +27,10 @@ fn release_tiny() -> PathBuf {
 
 /// `bpftrace -c` on `bin fire 3`: all three fires seen, three evaluations.
 fn attach_before_start(bin: &Path) {
-    let script = format!("usdt:{}:tiny:tick {{ printf(\"tick %llu\\n\", arg0); }}", bin.display());
+    let script = format!(
+        "usdt:{}:tiny:tick {{ printf(\"tick %llu\\n\", arg0); }}",
+        bin.display()
+    );
     let run = bpftrace(&script, bin, &["fire", "3"], &[]).unwrap();
     let mut lines = run.lines.clone();
     lines.sort();
@@ -57,10 +60,13 @@ fn bpftrace_p_enables_probes_of_a_running_process() {
         return;
     }
     let fixture = Streaming::spawn(Command::new(TINY).args(["loop", "10"])).unwrap();
-    assert!(fixture.wait_for(Duration::from_secs(30), |l| l == "ready").is_some());
+    assert!(fixture
+        .wait_for(Duration::from_secs(30), |l| l == "ready")
+        .is_some());
     let pid = fixture.child.id().to_string();
     let script = format!("usdt:{TINY}:tiny:tick {{ printf(\"tick %llu\\n\", arg0); }}");
-    let tracer = Streaming::spawn(Command::new("bpftrace").args(["-e", &script, "-p", &pid])).unwrap();
+    let tracer =
+        Streaming::spawn(Command::new("bpftrace").args(["-e", &script, "-p", &pid])).unwrap();
     // Wait until bpftrace has seen five ticks, then end the fixture; bpftrace ends with it.
     let ticks = std::cell::Cell::new(0);
     let attached = tracer.wait_for(TRACE_LIMIT, |l| {
@@ -69,7 +75,10 @@ fn bpftrace_p_enables_probes_of_a_running_process() {
         }
         ticks.get() == 5
     });
-    assert!(attached.is_some(), "bpftrace saw no five ticks of the running fixture");
+    assert!(
+        attached.is_some(),
+        "bpftrace saw no five ticks of the running fixture"
+    );
     let (status, rest, stderr) = fixture.finish(Duration::from_secs(30)).unwrap();
     assert!(status.is_some_and(|s| s.success()), "{stderr}");
     let fires: u64 = rest
@@ -87,7 +96,10 @@ fn bpftrace_p_enables_probes_of_a_running_process() {
     seen.sort();
     let first = *seen.first().expect("some ticks");
     let expected: Vec<u64> = (first..=fires).collect();
-    assert_eq!(seen, expected, "every fire after the attach is seen, to the last: {bt_err}");
+    assert_eq!(
+        seen, expected,
+        "every fire after the attach is seen, to the last: {bt_err}"
+    );
     // Before the attach no closure ran; after it, one per fire. The closure of the fire just
     // before the first seen may have run between the semaphore's increment and the program's
     // attach.
@@ -96,13 +108,16 @@ fn bpftrace_p_enables_probes_of_a_running_process() {
         evaluations == seen_count || evaluations == seen_count + 1,
         "{evaluations} evaluations for {seen_count} fires seen (of {fires})"
     );
-    assert!(fires > evaluations as u64, "the fires before the attach ran no closure");
+    assert!(
+        fires > evaluations as u64,
+        "the fires before the attach ran no closure"
+    );
 }
 
 #[test]
 fn semcheck_passes_on_every_fixture_debug_and_release() {
     let Some(semcheck) = shared_tool("semcheck.py") else {
-        println!("skipping: semcheck.py is not in ../shared/tools");
+        skip("semcheck.py is not in ../shared/tools");
         return;
     };
     if !tool_available("python3") || !tool_available("readelf") {
@@ -117,6 +132,11 @@ fn semcheck_passes_on_every_fixture_debug_and_release() {
     assert!(!out.stdout.contains("BAD"), "{}", out.stdout);
     // Every fixture has semaphores, so each is reported.
     for bin in &bins {
-        assert!(out.stdout.contains(&bin.display().to_string()), "{} not checked:\n{}", bin.display(), out.stdout);
+        assert!(
+            out.stdout.contains(&bin.display().to_string()),
+            "{} not checked:\n{}",
+            bin.display(),
+            out.stdout
+        );
     }
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use usdt_tests::elf::Elf;
-use usdt_tests::tracers::bpftrace;
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::bpftrace;
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_sites");
 
@@ -33,7 +33,11 @@ fn every_site_has_a_note_and_all_sites_share_one_semaphore() {
     assert_eq!(count("inlined"), 2, "two inlined copies: {sites:?}");
     let mut all = BTreeSet::new();
     for (name, (_, sems)) in &sites {
-        assert_eq!(sems.len(), 1, "{name}: sites use different semaphores {sems:x?}");
+        assert_eq!(
+            sems.len(),
+            1,
+            "{name}: sites use different semaphores {sems:x?}"
+        );
         assert!(!sems.contains(&0), "{name} has no semaphore");
         all.extend(sems.iter().copied());
     }
@@ -45,7 +49,12 @@ fn semaphores_live_in_the_probes_section() {
     let elf = Elf::open(Path::new(BIN)).unwrap();
     let probes = elf.section(".probes").unwrap().expect("a .probes section");
     for n in elf.notes().unwrap() {
-        assert!(probes.contains(n.semaphore, 2), "{}: semaphore {:#x} outside .probes {probes:x?}", n.name, n.semaphore);
+        assert!(
+            probes.contains(n.semaphore, 2),
+            "{}: semaphore {:#x} outside .probes {probes:x?}",
+            n.name,
+            n.semaphore
+        );
     }
 }
 

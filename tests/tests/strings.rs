@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use usdt_tests::fixture::long_string;
-use usdt_tests::tracers::{bpftrace, gdb};
 use usdt_tests::tracer_available;
+use usdt_tests::tracers::{bpftrace, gdb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fx_strings");
 
@@ -85,7 +85,10 @@ fn gdb_reads_each_string_whole() {
 
 #[test]
 fn every_string_spelling_is_a_pointer_sized_argument() {
-    let notes = usdt_tests::elf::Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
+    let notes = usdt_tests::elf::Elf::open(Path::new(BIN))
+        .unwrap()
+        .notes()
+        .unwrap();
     assert_eq!(notes.len(), cases().len(), "one site per fire");
     for n in &notes {
         let sizes: Vec<i32> = n.args.iter().map(|a| a.size).collect();

@@ -8,7 +8,10 @@ usdt::dtrace_provider!("fixtures/tiny.d");
 
 fn main() {
     usdt::register_probes().expect("registering probes cannot fail on Linux");
-    let n: u64 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(3);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
     for i in 1..=n {
         fixture_lib::fire(i, "from the library");
         tiny_tick!(|| ev(i));

@@ -32,7 +32,10 @@ fn inlined(v: u32) {
 
 fn main() {
     usdt::register_probes().expect("registering probes cannot fail on Linux");
-    let rounds: u32 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1);
+    let rounds: u32 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
     for _ in 0..rounds {
         sites_hit!(|| ev(1));
         elsewhere::hit();

@@ -17,7 +17,8 @@ usdt::dtrace_provider!("fixtures/tiny.d");
 fn main() {
     usdt::register_probes().expect("registering probes cannot fail on Linux");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let number = |i: usize, default: u64| args.get(i).and_then(|n| n.parse().ok()).unwrap_or(default);
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|n| n.parse().ok()).unwrap_or(default);
     match args.first().map(String::as_str) {
         Some("loop") => {
             let period = Duration::from_millis(number(1, 20));

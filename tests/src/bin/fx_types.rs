@@ -24,7 +24,12 @@ macro_rules! signed {
 /// Fire a probe of an unsigned type with (0, MAX, 1, top bit) of `$t`.
 macro_rules! unsigned {
     ($probe:ident, $t:ty) => {
-        $probe!(|| ev((0 as _, <$t>::MAX as _, 1 as _, (1 as $t).rotate_right(1) as _)))
+        $probe!(|| ev((
+            0 as _,
+            <$t>::MAX as _,
+            1 as _,
+            (1 as $t).rotate_right(1) as _
+        )))
     };
 }
 
@@ -67,7 +72,10 @@ fn main() {
                     bytes.as_ptr(),
                     &thing as *const Thing,
                 );
-                println!("pointers={:#x},{:#x},{:#x}", a as usize, b as usize, c as usize);
+                println!(
+                    "pointers={:#x},{:#x},{:#x}",
+                    a as usize, b as usize, c as usize
+                );
                 types_pointers!(|| ev((a, b, c)));
             }
             "twelve" => {
