@@ -31,6 +31,7 @@ mod span;
 mod typedefs;
 mod types;
 
+extern crate alloc; // the grammar derive names `alloc::` (pest without its `std` feature, which needs a C compiler for macOS targets)
 pub use error::{Error, ErrorKind};
 pub use kind::ArgKind;
 pub use model::{Argument, File, Pragma, Probe, Provider, Span};

@@ -58,6 +58,16 @@ pub(crate) fn parse_text(
         }
     }
 
+    // The grammar recurses on brackets; bound the depth so no input can exhaust the stack.
+    if let Some(offset) = too_deep(&scanned.text) {
+        let (span, file) = locator.locate(offset, 1);
+        let kind = ErrorKind::Syntax {
+            expected: format!("at most {MAX_NESTING} nested brackets"),
+            found: format!("'{}'", &scanned.text[offset..offset + 1]),
+        };
+        return Err(Error::new(file, span, kind));
+    }
+
     let walker = Walker {
         locator: &locator,
         env,
@@ -69,6 +79,27 @@ pub(crate) fn parse_text(
         .map(|p| p.into_inner().collect())
         .unwrap_or_default();
     walker.build(file_name, items, pragmas)
+}
+
+/// The deepest bracket nesting the parser accepts (real files nest two or three deep).
+const MAX_NESTING: usize = 64;
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`], if any.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 struct Walker<'l> {

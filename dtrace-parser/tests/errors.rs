@@ -191,3 +191,28 @@ fn preprocessor_errors() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    for source in [
+        format!(
+            "typedef int x{}{};\nprovider p {{ probe a(int); }};\n",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+        format!("provider p {{ probe a(int{}); }};\n", "(".repeat(100_000)),
+        format!("provider p {{ probe a(int {}); }};\n", "*".repeat(100_000)),
+    ] {
+        let err = dtrace_parser::parse(&source, "deep.d").unwrap_err();
+        assert_eq!(err.span.line, 1, "{err}");
+    }
+    let err = dtrace_parser::parse(
+        &format!("provider p {{ probe a{}", "(".repeat(70)),
+        "deep.d",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "deep.d:1:84: expected at most 64 nested brackets, found '('"
+    );
+}
