@@ -1,0 +1,189 @@
+//! Objects of `probe-test-macro` built for the DTrace platforms, and tools to link them.
+//!
+//! Each target is built once with a nested `cargo rustc ... --emit=obj` into
+//! `<target dir>/cli-cross`. Linking is turned into a no-op (`-C linker=true`): this machine
+//! has no illumos or macOS libraries, and only the object is wanted.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+
+/// The DTrace targets the tests build `probe-test-macro` for.
+pub const ILLUMOS: &str = "x86_64-unknown-illumos";
+/// macOS on x86_64.
+pub const DARWIN_X86_64: &str = "x86_64-apple-darwin";
+/// macOS on aarch64.
+pub const DARWIN_AARCH64: &str = "aarch64-apple-darwin";
+
+/// True when the environment asks that missing tools fail the tests.
+pub fn required() -> bool {
+    std::env::var("USDT_REQUIRE_TRACER").is_ok_and(|v| v == "1")
+}
+
+/// Prints why a test is skipped, or fails it when `USDT_REQUIRE_TRACER=1`.
+pub fn skip(reason: &str) {
+    assert!(!required(), "USDT_REQUIRE_TRACER=1 but {reason}");
+    eprintln!("skipped: {reason}");
+}
+
+/// The target directory of this build (parent of `CARGO_TARGET_TMPDIR`).
+fn target_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
+}
+
+/// A scratch directory for files the tests make.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dtrace");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// The rustc of this toolchain.
+fn rustc() -> String {
+    std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string())
+}
+
+/// True when the standard library for `target` is installed.
+fn target_installed(target: &str) -> bool {
+    let out = Command::new(rustc())
+        .args(["--print", "target-libdir", "--target", target])
+        .output();
+    let Ok(out) = out else { return false };
+    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    out.status.success()
+        && std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
+        })
+}
+
+/// Builds `probe-test-macro` for `target` into an object file, or says why it cannot.
+fn build(target: &str) -> Result<PathBuf, String> {
+    if !target_installed(target) {
+        return Err(format!("the Rust target {target} is not installed"));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let cross = target_dir().join("cli-cross");
+    let out = Command::new(cargo)
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", &cross)
+        .args(["rustc", "-p", "probe-test-macro", "--target", target])
+        .args(["--release", "--", "--emit=obj", "-C", "linker=true"])
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "building probe-test-macro for {target} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    // The crate's object is `probe_test_macro-HASH.o`; codegen units end in `.rcgu.o`.
+    let deps = cross.join(target).join("release/deps");
+    let newest = std::fs::read_dir(&deps)
+        .map_err(|e| format!("{}: {e}", deps.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with("probe_test_macro-")
+                && name.ends_with(".o")
+                && !name.contains(".rcgu.")
+        })
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
+    newest.ok_or_else(|| format!("no object for {target} in {}", deps.display()))
+}
+
+/// The object of `probe-test-macro` for `target`, built once per test binary; `None` (after
+/// saying why) when it cannot be built.
+pub fn object(target: &str) -> Option<PathBuf> {
+    static BUILT: OnceLock<Mutex<Vec<(String, Result<PathBuf, String>)>>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| Mutex::new(Vec::new()));
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+    let result = match built.iter().find(|(t, _)| t == target) {
+        Some((_, result)) => result.clone(),
+        None => {
+            let result = build(target);
+            built.push((target.to_string(), result.clone()));
+            result
+        }
+    };
+    match result {
+        Ok(path) => Some(path),
+        Err(reason) => {
+            skip(&reason);
+            None
+        }
+    }
+}
+
+/// Runs the `usdt` binary.
+pub fn usdt<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_usdt"))
+        .args(args)
+        .output()
+        .expect("cannot run usdt")
+}
+
+/// `usdt list --json ARGS...`, which must succeed.
+pub fn list_json<I, S>(args: I) -> Vec<serde_json::Value>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut all: Vec<std::ffi::OsString> = vec!["list".into(), "--json".into()];
+    all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+    let out = usdt(&all);
+    assert!(
+        out.status.success(),
+        "usdt {all:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("usdt list --json prints JSON")
+}
+
+/// Runs a tool, returning `None` (after saying why) when it is missing or fails.
+pub fn tool(program: &str, args: &[&std::ffi::OsStr]) -> Option<()> {
+    match Command::new(program).args(args).output() {
+        Ok(out) if out.status.success() => Some(()),
+        Ok(out) => {
+            skip(&format!(
+                "{program} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+            None
+        }
+        Err(e) => {
+            skip(&format!("cannot run {program}: {e}"));
+            None
+        }
+    }
+}
+
+/// The `rust-lld` of this toolchain, which links Mach-O files as `ld64.lld`.
+pub fn rust_lld() -> Option<PathBuf> {
+    let sysroot = Command::new(rustc())
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    let found = std::fs::read_dir(sysroot.join("lib/rustlib"))
+        .ok()?
+        .flatten()
+        .map(|e| e.path().join("bin/rust-lld"))
+        .find(|p| p.exists());
+    if found.is_none() {
+        skip("rust-lld is not in the toolchain");
+    }
+    found
+}
