@@ -100,10 +100,13 @@ fn build(target: &str) -> Result<PathBuf, String> {
     newest.ok_or_else(|| format!("no object for {target} in {}", deps.display()))
 }
 
+/// A target and its object, or why it could not be built.
+type Built = (String, Result<PathBuf, String>);
+
 /// The object of `probe-test-macro` for `target`, built once per test binary; `None` (after
 /// saying why) when it cannot be built.
 pub fn object(target: &str) -> Option<PathBuf> {
-    static BUILT: OnceLock<Mutex<Vec<(String, Result<PathBuf, String>)>>> = OnceLock::new();
+    static BUILT: OnceLock<Mutex<Vec<Built>>> = OnceLock::new();
     let built = BUILT.get_or_init(|| Mutex::new(Vec::new()));
     let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
     let result = match built.iter().find(|(t, _)| t == target) {
