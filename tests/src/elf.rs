@@ -244,3 +244,34 @@ impl Elf {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_arguments_parse() {
+        let a = NoteArg::parse("-4@%rax").unwrap();
+        assert_eq!((a.size, a.float, a.location.as_str()), (-4, false, "%rax"));
+        let a = NoteArg::parse("8f@%r8").unwrap();
+        assert_eq!((a.size, a.float, a.location.as_str()), (8, true, "%r8"));
+        let a = NoteArg::parse("8@x1").unwrap();
+        assert_eq!((a.size, a.location.as_str()), (8, "x1"));
+        assert!(NoteArg::parse("rax").is_err());
+        assert!(NoteArg::parse("z@%rax").is_err());
+    }
+
+    #[test]
+    fn truncated_notes_are_errors_not_panics() {
+        let mut cur = Cursor {
+            data: &[1, 0, 0],
+            pos: 0,
+        };
+        assert_eq!(cur.u32(), None);
+        let mut cur = Cursor {
+            data: b"abc",
+            pos: 0,
+        };
+        assert_eq!(cur.cstr(), None);
+    }
+}

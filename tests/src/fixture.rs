@@ -43,3 +43,16 @@ pub fn groups(default: &[&str]) -> Vec<String> {
         args
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_strings_are_ascii_and_of_the_asked_length() {
+        let s = long_string(5000);
+        assert_eq!(s.len(), 5000);
+        assert!(s.bytes().all(|b| b.is_ascii_lowercase()));
+        assert_eq!(long_string(300).get(..200), s.get(..200));
+    }
+}

@@ -295,3 +295,52 @@ pub fn parse_readelf_notes(text: &str) -> Result<Vec<ReadelfNote>, HarnessError>
     notes.extend(cur);
     Ok(notes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readelf_notes_are_parsed_wide_or_not() {
+        let text = "\
+Displaying notes found in: .note.stapsdt
+  Owner                Data size \tDescription
+  stapsdt              0x0000002b\tNT_STAPSDT (SystemTap probe descriptors)\t    Provider: sites
+    Name: inlined
+    Location: 0x0000000000009668, Base: 0x0000000000047d52, Semaphore: 0x0000000000071002
+    Arguments: 4@x8
+  stapsdt              0x00000029\tNT_STAPSDT (SystemTap probe descriptors)
+    Provider: types
+    Name: zero
+    Location: 0x0000000000000010, Base: 0x0000000000000020, Semaphore: 0x0000000000000030
+    Arguments: 
+  stapsdt              0x00000029\tNT_STAPSDT (SystemTap probe descriptors)
+    Provider: types
+    Name: two
+    Location: 0x0000000000000011, Base: 0x0000000000000020, Semaphore: 0x0000000000000000
+    Arguments: -4@%rax 8@%r14
+";
+        let notes = parse_readelf_notes(text).unwrap();
+        assert_eq!(notes.len(), 3);
+        assert_eq!(
+            (notes[0].provider.as_str(), notes[0].name.as_str()),
+            ("sites", "inlined")
+        );
+        assert_eq!((notes[0].location, notes[0].semaphore), (0x9668, 0x71002));
+        assert_eq!(notes[0].args, ["4@x8"]);
+        assert!(notes[1].args.is_empty());
+        assert_eq!(notes[2].args, ["-4@%rax", "8@%r14"]);
+    }
+
+    #[test]
+    fn bpftrace_noise_and_evaluations_are_set_apart() {
+        let raw = Output {
+            status: std::process::ExitStatus::default(),
+            stdout: "Attaching 2 probes...\nx 1\nevaluations=7\n\nWARNING: failed to detach probe\ny 2\n".into(),
+            stderr: String::new(),
+        };
+        let run = parse_bpftrace(raw);
+        assert_eq!(run.lines, ["x 1", "y 2"]);
+        assert_eq!(run.evaluations, Some(7));
+    }
+}

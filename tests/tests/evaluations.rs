@@ -15,6 +15,7 @@ const FIXTURES: &[&str] = &[
     env!("CARGO_BIN_EXE_fx_sites"),
     env!("CARGO_BIN_EXE_fx_lib"),
     env!("CARGO_BIN_EXE_fx_tiny"),
+    env!("CARGO_BIN_EXE_fx_options"),
 ];
 const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
 

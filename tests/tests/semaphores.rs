@@ -19,6 +19,7 @@ const FIXTURES: &[&str] = &[
     env!("CARGO_BIN_EXE_fx_sites"),
     env!("CARGO_BIN_EXE_fx_lib"),
     env!("CARGO_BIN_EXE_fx_tiny"),
+    env!("CARGO_BIN_EXE_fx_options"),
 ];
 
 fn release_tiny() -> PathBuf {
