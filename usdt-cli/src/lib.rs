@@ -1,9 +1,13 @@
-//! List the USDT probes of object files and running processes, without tracing privileges.
+//! List the USDT probes of object files and running processes, without tracing privileges,
+//! and show the DTrace DOF of object files.
 //!
 //! On Linux, probes are SystemTap v3 `.note.stapsdt` ELF notes, written by `<sys/sdt.h>`,
-//! SystemTap's `dtrace -G` and the `usdt` crate. This library reads them into [`Probe`]s
-//! (provider, name, enclosing function, argument types, semaphore), and for a running
-//! process reads each semaphore to tell whether a tracer has enabled the probe.
+//! SystemTap's `dtrace -G` and the `usdt` crate. On illumos, FreeBSD and macOS the `usdt`
+//! crate leaves DTrace probe records instead ([`records`]), and `dtrace -G` or ld64 leave DOF
+//! ([`embedded`]). This library reads all of them into [`Probe`]s (provider, name, enclosing
+//! function, argument types, semaphore or is-enabled sites), for a running process reads each
+//! semaphore to tell whether a tracer has enabled the probe, and gives the DOF documents of
+//! a file ([`dof_documents`]), built from its records as `usdt::register_probes()` builds them.
 //!
 //! ```no_run
 //! use std::path::Path;
