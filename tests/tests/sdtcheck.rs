@@ -91,3 +91,8 @@ fn every_string_spelling() {
 fn twelve_and_zero_arguments() {
     ours("arity.json");
 }
+
+#[test]
+fn two_providers_double_underscores_and_named_parameters() {
+    ours("shapes.json");
+}

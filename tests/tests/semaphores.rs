@@ -126,6 +126,7 @@ fn semcheck_passes_on_every_fixture_debug_and_release() {
     }
     let mut bins: Vec<PathBuf> = FIXTURES.iter().map(PathBuf::from).collect();
     bins.push(release_tiny());
+    bins.push(release_fixture("fx_sites", Path::new(TINY)).unwrap());
     let mut cmd = Command::new("python3");
     cmd.arg(&semcheck).args(&bins);
     let out = run(&mut cmd, Duration::from_secs(120)).unwrap();
