@@ -1,10 +1,19 @@
-//! The harness of the end-to-end tests: what the fixture binaries share ([`fixture`]), and
-//! what the tests use to build, run and trace them ([`run`], [`tracers`], [`elf`],
-//! [`nested`]).
+//! The end-to-end tests of `usdt` on Linux, and their harness.
 //!
-//! Tests that need a tracer call [`tracer_available`] first: without root or the tool they
-//! print `skipping: <why>` and pass, unless `USDT_REQUIRE_TRACER=1` makes the absence a
-//! failure (as CI should).
+//! The fixtures are binaries of this crate (`src/bin/fx_*.rs`, provider files in
+//! `fixtures/`), plus `fixture-lib` (a library crate with probes of its own) and
+//! `fixtures-nofeature` (built without the `probes` feature, outside the workspace). Each
+//! fixture takes what to fire from its arguments and ends by printing `evaluations=N`, the
+//! number of probe closures that ran.
+//!
+//! The tests (`tests/*.rs`, one subject each) run the fixtures under bpftrace, gdb, perf and
+//! bcc, read their ELF notes, hold them against C's `<sys/sdt.h>` through `sdtcheck.py`
+//! (cases in `cases/`), and cross-build them for aarch64. Builds the tests make themselves
+//! go to `nested/` in the target directory.
+//!
+//! Most need root: run them as root with `USDT_REQUIRE_TRACER=1`, which turns every skip
+//! into a failure. Without it, a test whose tool is missing prints `skipping: <why>` and
+//! passes (see [`tracer_available`]).
 
 mod error;
 
