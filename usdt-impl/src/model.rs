@@ -103,13 +103,29 @@ pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
                 .map(|probe| Probe {
                     name: probe.name.clone(),
                     span: Some(probe.span),
-                    args: probe
-                        .args
-                        .iter()
-                        .map(|a| ArgType::Native(a.kind.clone()))
-                        .collect(),
+                    args: probe.args.iter().map(arg_type).collect(),
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// A D argument in the model. The pointer-sized integers keep their width as `isize` and
+/// `usize` in Rust, which is what Rust code has at hand for them (`buf.len()`).
+fn arg_type(arg: &dtrace_parser::Argument) -> ArgType {
+    let base = arg
+        .c_type
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "const" | "volatile"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let rust = match base.as_str() {
+        "intptr_t" | "ssize_t" | "ptrdiff_t" => "isize",
+        "uintptr_t" | "size_t" => "usize",
+        _ => return ArgType::Native(arg.kind.clone()),
+    };
+    ArgType::Primitive {
+        kind: arg.kind.clone(),
+        rust: syn::parse_str(rust).unwrap_or_else(|_| syn::parse_quote!(usize)),
+    }
 }

@@ -140,3 +140,16 @@ fn parse_errors_keep_their_position() {
     .unwrap_err();
     assert_eq!(err, "test.d:2:17: unknown type 'uint7_t' in probe 'start'");
 }
+
+#[test]
+fn pointer_sized_integers_are_isize_and_usize() {
+    let out = generate(
+        "provider p { probe a(size_t, const uintptr_t, intptr_t, ssize_t, ptrdiff_t, uint64_t); };",
+        Options::default(),
+    )
+    .unwrap();
+    assert!(
+        out.contains("FnOnce () -> (usize , usize , isize , isize , isize , u64)"),
+        "{out}"
+    );
+}
