@@ -57,6 +57,7 @@
 //! | D type | closure returns |
 //! |---|---|
 //! | `int8_t` ... `uint64_t`, `char`, `short`, `int`, `long`, ... | the integer of that width and sign (`i8` ... `u64`) |
+//! | `size_t`, `uintptr_t` / `ssize_t`, `intptr_t`, `ptrdiff_t` | `usize` / `isize` |
 //! | `bool` / `_Bool` | `bool` |
 //! | `float`, `double` | `f32`, `f64` |
 //! | `char *`, `const char *`, `string` | `&str`, `String`, `&String`, `&CStr`, `CString` |
