@@ -37,13 +37,14 @@ pub struct Case {
     /// The name the runner uses (`p1`, `pstr`, ...).
     pub name: &'static str,
     /// Fires the case's probe N times, the loop variable passed through `black_box`.
-    pub run: extern "C" fn(u64),
+    pub run: fn(u64),
     /// Fires the case's probe once with the given value: the site whose hot path the
     /// runner disassembles.
-    pub site: extern "C" fn(u64),
+    pub site: fn(u64),
 }
 
-/// Defines, for each `name: |x| body`, the unmangled functions `loop_name(n)` (the body in
+/// Defines, for each `name: |x| body`, the unmangled (Rust ABI, as a program's own
+/// functions are: no abort-on-unwind landing pads) functions `loop_name(n)` (the body in
 /// a loop of `n`, `x` being the black-boxed loop variable) and `site_name(x)` (the body
 /// once), and the table `CASES` of them all.
 macro_rules! cases {
@@ -55,7 +56,7 @@ macro_rules! cases {
                 use super::*;
                 #[export_name = concat!("loop_", stringify!($name))]
                 #[inline(never)]
-                pub extern "C" fn run(n: u64) {
+                pub fn run(n: u64) {
                     for i in 0..n {
                         #[allow(unused_variables)]
                         let $x = std::hint::black_box(i);
@@ -65,7 +66,7 @@ macro_rules! cases {
                 #[export_name = concat!("site_", stringify!($name))]
                 #[inline(never)]
                 #[allow(unused_variables)]
-                pub extern "C" fn site($x: u64) $body
+                pub fn site($x: u64) $body
             }
         )*
         /// Every case of this binary.
