@@ -69,9 +69,9 @@
 //!
 //! # Features
 //!
-//! - `probes` (default): emit real probe sites. Without it every site compiles to nothing:
-//!   closures are type-checked but never run, and no note, semaphore or record is emitted.
-//! - `macros` (default): [`dtrace_provider!`] and [`provider`].
+//! - `probes` (the default feature): emit real probe sites. With `default-features = false`
+//!   every site compiles to nothing: closures are type-checked but never run, and no note,
+//!   semaphore or record is emitted. The macros work the same either way.
 //! - `builder`: [`Builder`], for build scripts.
 //!
 //! # Backends, by target
@@ -98,7 +98,6 @@ pub use error::Error;
 pub use register::register_probes;
 pub use unique_id::UniqueId;
 
-#[cfg(feature = "macros")]
 pub use usdt_macro::{dtrace_provider, provider};
 
 #[cfg(feature = "builder")]
