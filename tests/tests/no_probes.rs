@@ -1,4 +1,4 @@
-//! With the `usdt` crate's default features off (only `macros`), a program has no probes:
+//! With the `usdt` crate's default features off (no `probes`), a program has no probes:
 //! no `.note.stapsdt`, no `.probes` semaphores, no `.stapsdt.base`, and its closures never
 //! run, even under a tracer.
 

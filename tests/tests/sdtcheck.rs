@@ -77,7 +77,6 @@ fn every_integer_spelling() {
 }
 
 #[test]
-#[ignore = "code generator bug: `intptr_t`/`uintptr_t` take `i64`/`u64`, not `isize`/`usize` as sdtcheck and the project's type table say"]
 fn intptr_and_uintptr() {
     ours("ptrints.json");
 }

@@ -1,5 +1,6 @@
-//! The `tiny` provider with the `probes` feature off: the probe macros still type-check
-//! their closures, but no site, note or semaphore is emitted and no closure ever runs.
+//! The `tiny` provider with the `usdt` crate's default features (`probes`) off: the probe
+//! macros still type-check their closures, but no site, note or semaphore is emitted and no
+//! closure ever runs.
 //! Argument: how many fires (default 3). Prints `evaluations=N`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
