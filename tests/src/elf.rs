@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use object::{Object, ObjectSection};
+use object::{Object, ObjectSection, ObjectSegment, SegmentFlags};
 
 use crate::HarnessError;
 
@@ -188,6 +188,69 @@ impl Elf {
             }
         }
         Err(self.error(format!("no section holds {addr:#x}")))
+    }
+
+    /// The semaphores of this file that the kernel may increment in the wrong copy: those
+    /// whose file page is also mapped by an earlier writable `PT_LOAD` (lld's RELRO segment
+    /// sharing a page with `.data`). The kernel finds a semaphore by its file offset in the
+    /// first writable mapping of that page, which before the dynamic loader has made RELRO
+    /// read-only is the RELRO copy. One message per semaphore at risk.
+    pub fn semaphores_at_risk(&self) -> Result<Vec<String>, HarnessError> {
+        const PAGE: u64 = 0x1000;
+        struct Load {
+            address: u64,
+            memsz: u64,
+            offset: u64,
+            filesz: u64,
+            writable: bool,
+        }
+        let obj = self.object()?;
+        let loads: Vec<Load> = obj
+            .segments()
+            .map(|s| {
+                let (offset, filesz) = s.file_range();
+                let writable = matches!(s.flags(), SegmentFlags::Elf { p_flags } if p_flags & object::elf::PF_W != 0);
+                Load {
+                    address: s.address(),
+                    memsz: s.size(),
+                    offset,
+                    filesz,
+                    writable,
+                }
+            })
+            .collect();
+        let mut sems: Vec<u64> = self
+            .notes()?
+            .iter()
+            .map(|n| n.semaphore)
+            .filter(|&s| s != 0)
+            .collect();
+        sems.sort_unstable();
+        sems.dedup();
+        let mut risks = Vec::new();
+        for sem in sems {
+            let seg = loads
+                .iter()
+                .find(|l| l.address <= sem && sem < l.address.saturating_add(l.memsz))
+                .ok_or_else(|| self.error(format!("semaphore {sem:#x} is in no PT_LOAD")))?;
+            let page = (sem - seg.address + seg.offset) & !(PAGE - 1);
+            for other in &loads {
+                let lo = other.offset & !(PAGE - 1);
+                let hi = (other.offset + other.filesz).next_multiple_of(PAGE);
+                if other.writable
+                    && other.filesz > 0
+                    && other.address < seg.address
+                    && lo <= page
+                    && page < hi
+                {
+                    risks.push(format!(
+                        "semaphore {sem:#x} (file page {page:#x}) is also mapped by the writable segment at {:#x}",
+                        other.address
+                    ));
+                }
+            }
+        }
+        Ok(risks)
     }
 
     /// Every SystemTap note (owner `stapsdt`, type 3) in `.note.stapsdt`, in file order.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use usdt_tests::nested::{nested_target_dir, shared_tool, tests_dir, workspace_root};
 use usdt_tests::require_tracers;
 use usdt_tests::run::run;
-use usdt_tests::tracers::{skip, tool_available};
+use usdt_tests::tracers::tool_available;
 
 /// Any fixture of this crate, to find the target directory.
 const FIXTURE: &str = env!("CARGO_BIN_EXE_fx_tiny");
@@ -25,7 +25,9 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// Run sdtcheck on `case` (with `env` added), requiring exit 0.
 fn sdtcheck(case: &Path, env: &[(&str, &str)]) {
     let Some(script) = shared_tool("sdtcheck.py") else {
-        skip("sdtcheck.py is not in ../shared/tools");
+        // A file outside the repository, which a fresh clone does not have: not a missing
+        // tracer, so never a failure.
+        println!("skipping: sdtcheck.py is not in ../shared/tools");
         return;
     };
     if !require_tracers(&["bpftrace", "gdb"]) || !tool_available("dtrace") || !tool_available("gcc")
@@ -65,7 +67,7 @@ fn ours(case: &str) {
 fn the_shared_basic_case() {
     let basic = workspace_root().join("../shared/tools/cases/basic.json");
     if !basic.is_file() {
-        skip("../shared/tools/cases/basic.json is missing");
+        println!("skipping: ../shared/tools/cases/basic.json is missing");
         return;
     }
     sdtcheck(&basic, &[]);
