@@ -71,14 +71,13 @@ pub fn release_fixture(name: &str, fixture: &Path) -> Result<PathBuf, HarnessErr
     Ok(target.join("release").join(name))
 }
 
-/// A script of the shared tools (`semcheck.py`, `sdtcheck.py`), if this checkout has them
-/// beside it.
+/// A script of the shared tools (`semcheck.py`, `sdtcheck.py`): in `$USDT_SHARED_TOOLS`
+/// if set, else in `../shared/tools` beside the checkout; `None` when absent.
 pub fn shared_tool(name: &str) -> Option<PathBuf> {
-    let path = workspace_root()
-        .join("..")
-        .join("shared")
-        .join("tools")
-        .join(name);
+    let dir = std::env::var_os("USDT_SHARED_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("..").join("shared").join("tools"));
+    let path = dir.join(name);
     path.is_file().then_some(path)
 }
 

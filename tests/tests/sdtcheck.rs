@@ -65,11 +65,10 @@ fn ours(case: &str) {
 
 #[test]
 fn the_shared_basic_case() {
-    let basic = workspace_root().join("../shared/tools/cases/basic.json");
-    if !basic.is_file() {
-        println!("skipping: ../shared/tools/cases/basic.json is missing");
+    let Some(basic) = shared_tool("cases/basic.json") else {
+        println!("skipping: the shared tools' cases/basic.json is missing");
         return;
-    }
+    };
     sdtcheck(&basic, &[]);
 }
 
