@@ -59,3 +59,23 @@ fn gdb_makes_each_fire_run_its_closure_once() {
     assert_eq!(lines, ["1", "2", "3"], "{out:?}");
     assert_eq!(evaluations_in(out.stdout.lines()), Some(3), "{out:?}");
 }
+
+#[test]
+fn concurrent_fires_each_run_their_closure_once() {
+    if !tracer_available("bpftrace") {
+        return;
+    }
+    // Four threads fire 2000 times each; thread t fires t * 1000000 + 1 ..= t * 1000000 + 2000.
+    let script = format!("usdt:{TINY}:tiny:tick {{ @fires[arg0 / 1000000] = count(); @sum[arg0 / 1000000] = sum(arg0 % 1000000); }}");
+    let run = bpftrace(&script, Path::new(TINY), &["threads", "4", "2000"], &[]).unwrap();
+    let mut lines = run.lines.clone();
+    lines.sort();
+    let mut expected = Vec::new();
+    for t in 0..4 {
+        expected.push(format!("@fires[{t}]: 2000"));
+        expected.push(format!("@sum[{t}]: 2001000"));
+    }
+    expected.sort();
+    assert_eq!(lines, expected, "{:?}", run.raw);
+    assert_eq!(run.evaluations, Some(8000), "{:?}", run.raw);
+}

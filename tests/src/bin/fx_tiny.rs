@@ -1,6 +1,8 @@
 //! The smallest fixture: `tiny:tick` with a counter.
 //!
 //! - `fx_tiny fire N`: fire N times, then print `evaluations=N`.
+//! - `fx_tiny threads T N`: fire N times on each of T threads at once, then print
+//!   `evaluations=T*N` (when traced).
 //! - `fx_tiny loop MS`: print `ready`, then fire every MS milliseconds until stdin reaches
 //!   end of file; print `fires=N` and `evaluations=N`. For tracers that attach to a
 //!   running process.
@@ -37,6 +39,21 @@ fn main() {
                 std::thread::sleep(period);
             }
             println!("fires={fires}");
+        }
+        Some("threads") => {
+            let n = number(2, 1);
+            let threads: Vec<_> = (0..number(1, 2))
+                .map(|t| {
+                    std::thread::spawn(move || {
+                        for i in 1..=n {
+                            tiny_tick!(|| ev(t * 1_000_000 + i));
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().expect("a firing thread panicked");
+            }
         }
         _ => {
             for i in 1..=number(1, 1) {
