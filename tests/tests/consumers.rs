@@ -168,7 +168,6 @@ fn tracefs_ready() -> bool {
 }
 
 #[test]
-#[ignore = "runtime bug: `.stapsdt.base` is placed in the read-only segment, so perf computes every probe's file offset 0x1000 off (see nop::stapsdt_base_has_the_address_to_offset_shift_of_the_sites)"]
 fn perf_records_the_probes() {
     if !tracer_available("perf") {
         return;

@@ -60,7 +60,6 @@ fn release_builds_point_at_five_byte_nops_too() {
 /// built with `<sys/sdt.h>` have it so; when it does not hold, perf puts its uprobe at the
 /// wrong instruction and records nothing (see `consumers::perf_records_the_probes`).
 #[test]
-#[ignore = "runtime bug: lld puts the read-only `.stapsdt.base` in another segment than `.text`; perf probes the wrong address"]
 fn stapsdt_base_has_the_address_to_offset_shift_of_the_sites() {
     let mut wrong = Vec::new();
     for bin in FIXTURES {

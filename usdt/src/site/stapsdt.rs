@@ -69,7 +69,10 @@ macro_rules! __stapsdt_semaphore {
 /// name, arguments) and the `.stapsdt.base` anchor that tracers use to detect prelinking.
 ///
 /// The note is in the same section group as the code (`"?"`), so it is discarded with a
-/// discarded function instead of pointing at nothing.
+/// discarded function instead of pointing at nothing. `.stapsdt.base` is executable (`x`)
+/// so that the linker puts it in the segment of the probe sites: perf turns a probe's address
+/// into a file offset with the address-to-offset shift of `.stapsdt.base`'s segment, and lld
+/// gives read-only data a segment with another shift than `.text`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __stapsdt_note {
@@ -89,7 +92,7 @@ macro_rules! __stapsdt_note {
             "994: .balign 4\n",
             ".popsection\n",
             ".ifndef _.stapsdt.base\n",
-            ".pushsection .stapsdt.base,\"aGR\",\"progbits\",.stapsdt.base,comdat\n",
+            ".pushsection .stapsdt.base,\"axGR\",\"progbits\",.stapsdt.base,comdat\n",
             ".weak _.stapsdt.base\n",
             ".hidden _.stapsdt.base\n",
             "_.stapsdt.base: .space 1\n",
