@@ -457,8 +457,17 @@ def machine():
         "valgrind": first(["valgrind", "--version"]),
         "load average at start (other work on the machine)": " ".join(
             Path("/proc/loadavg").read_text().split()[:3]),
+        "workspace": workspace_state(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def workspace_state():
+    """The commit measured, and whether the `usdt` crates had uncommitted changes."""
+    head = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=False).strip()
+    dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "usdt", "usdt-impl", "usdt-macro"],
+                check=False).strip()
+    return f"{head}{' with uncommitted changes in usdt/usdt-impl/usdt-macro' if dirty else ''}"
 
 
 def fmt(v, digits=2):
@@ -582,13 +591,10 @@ def report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compi
                     if not (mn.startswith("cmp") and "__usdt_sema" in ops) and not mn.startswith("j")})
     if extra:
         L.append("Ours, besides the gate (`cmpw $0, SEM(%rip)` + `jne`), the disabled path of "
-                 "`site_*` executes: " + ", ".join(f"`{e}`" for e in extra) + ". These are the "
-                 "function's prologue and epilogue (saving the registers and reserving the stack "
-                 "that the out-of-line enabled path needs) and, for the serde case, the argument "
-                 "struct being built before the gate: the compiler does not shrink-wrap the "
-                 "`asm goto` block's needs into the cold path, and cannot sink the struct past a "
-                 "`readonly` asm. In a loop, the prologue is paid once per call, not per site, "
-                 "which is why the loop figures match C's.\n")
+                 "`site_*` executes: " + ", ".join(f"`{e}`" for e in extra) + ". Stores building the "
+                 "argument before the gate are the caller's own work (the serde case builds its "
+                 "struct outside the closure, as every peer does); `push`/`sub` are a prologue the "
+                 "compiler did not move into the cold path.\n")
     L.append("<details><summary>Hot-path listings</summary>\n")
     for c in CASES:
         for k in ["ours"] + peers:
