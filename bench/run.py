@@ -295,7 +295,8 @@ def measure_traced(impls, n, runs):
                 samples.setdefault((impl.key, c), []).append(results[c][0])
                 allocs[(impl.key, c)] = results[c][1] / n
         log(f"traced run {r + 1}/{runs} done")
-    return {k: statistics.median(v) for k, v in samples.items()}, allocs
+    spread = {k: (min(v), max(v)) for k, v in samples.items()}
+    return {k: statistics.median(v) for k, v in samples.items()}, allocs, spread
 
 
 def measure_allocs(impls, n):
@@ -489,7 +490,7 @@ def verdict(ok):
 
 
 def report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s, sizes,
-           nprobes, elapsed):
+           nprobes, elapsed, spread):
     by = {i.key: i for i in impls}
     peers = ["c", "probe", "usdt06", "tracing"]
     L = []
@@ -624,6 +625,16 @@ def report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compi
               [ratio(o, traced.get((p, c))) for p in tpeers]
         L.append("| " + " | ".join(row) + " |")
     L.append("")
+    L.append("Spread (fastest - slowest of the runs, ns per fire): other work on this shared "
+             "machine moves single runs by up to ~10%, so ratios within that of a target are "
+             "not decided by one run.\n")
+    L.append("| case | " + " | ".join(by[k].label for k in ["ours"] + tpeers) + " |")
+    L.append("|" + "---|" * (2 + len(tpeers)))
+    for c in CASES:
+        L.append(f"| {CASE_LABEL[c]} | " + " | ".join(
+            "n/a" if (k, c) not in spread else f"{spread[(k, c)][0]:.0f} - {spread[(k, c)][1]:.0f}"
+            for k in ["ours"] + tpeers) + " |")
+    L.append("")
     L.append("Heap allocations per fire while traced (a counting `#[global_allocator]` in each "
              "Rust binary):\n")
     L.append("| case | ours | probe crate | usdt 0.6 |\n|---|---|---|---|")
@@ -718,7 +729,7 @@ def main():
     disabled = measure_disabled(impls, args.loop_n)
     sites = measure_sites(impls)
     log("2. traced cost (bpftrace)")
-    traced, traced_allocs = measure_traced(impls, args.fires, args.runs)
+    traced, traced_allocs, spread = measure_traced(impls, args.fires, args.runs)
     allocs = measure_allocs(impls, args.alloc_fires)
     log(f"   allocations: {allocs}")
     log("3. compile cost")
@@ -729,7 +740,7 @@ def main():
     # The size needs release builds: the full run only.
     sizes = measure_size(crates) if "release" in profiles else None
     text, targets = report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s,
-                           sizes, nprobes, time.monotonic() - t0)
+                           sizes, nprobes, time.monotonic() - t0, spread)
     Path(args.output).write_text(text)
     log(f"wrote {args.output}")
     for name, ok, fig in targets:
