@@ -6,25 +6,45 @@
 //! the heap. A string with an interior NUL is cut there: that is where every tracer stops.
 
 use std::ffi::{CStr, CString};
+use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 
 /// Strings up to this many bytes are passed without a heap allocation.
 pub const INLINE_STR_LEN: usize = 256;
 
 /// A NUL-terminated string that lives across the probe instruction.
-// The inline buffer is the point: it keeps short strings off the heap.
-#[allow(clippy::large_enum_variant)]
-pub enum StrBuf<'a> {
-    /// Already NUL-terminated memory of the caller's.
-    Borrowed(&'a CStr),
-    /// An owned C string moved in from the closure.
-    Owned(CString),
-    /// A short string copied onto the stack, NUL-terminated.
-    Inline([u8; INLINE_STR_LEN + 1]),
-    /// A long string copied to the heap, NUL-terminated.
-    Heap(Vec<u8>),
+///
+/// A struct, not an enum: the probe takes the address with one select (`reg`), so the
+/// compiler has no reason to copy the probe instruction (and its note) into one branch per
+/// kind of string.
+pub struct StrBuf<'a> {
+    /// The string's address; null when it is in `inline`, whose address changes when the
+    /// buffer moves and is taken only at the probe.
+    ptr: *const u8,
+    /// A short string's copy, NUL-terminated; untouched for other strings.
+    inline: [MaybeUninit<u8>; INLINE_STR_LEN + 1],
+    /// Keeps a heap copy or an owned C string alive until after the probe.
+    _owner: Owner,
+    _borrow: PhantomData<&'a CStr>,
+}
+
+/// What a [`StrBuf`] owns besides its inline buffer.
+enum Owner {
+    None,
+    Bytes(#[allow(dead_code)] Vec<u8>),
+    CString(#[allow(dead_code)] CString),
 }
 
 impl<'a> StrBuf<'a> {
+    fn pointing(ptr: *const u8, owner: Owner) -> Self {
+        StrBuf {
+            ptr,
+            inline: [MaybeUninit::uninit(); INLINE_STR_LEN + 1],
+            _owner: owner,
+            _borrow: PhantomData,
+        }
+    }
+
     /// Copy `s` (up to its first NUL) into a NUL-terminated buffer.
     // Out of line: the copy runs only for enabled probes, and inlined at every site it
     // would cost some 140 bytes of code per string argument.
@@ -36,19 +56,22 @@ impl<'a> StrBuf<'a> {
             None => bytes,
         };
         if bytes.len() <= INLINE_STR_LEN {
-            let mut buf = [0u8; INLINE_STR_LEN + 1];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            StrBuf::Inline(buf)
+            let mut buf = StrBuf::pointing(std::ptr::null(), Owner::None);
+            for (slot, &b) in buf.inline.iter_mut().zip(bytes) {
+                slot.write(b);
+            }
+            buf.inline[bytes.len()].write(0);
+            buf
         } else {
             let mut v = Vec::with_capacity(bytes.len() + 1);
             v.extend_from_slice(bytes);
             v.push(0);
-            StrBuf::Heap(v)
+            StrBuf::pointing(v.as_ptr(), Owner::Bytes(v))
         }
     }
 
     /// As [`StrBuf::from_bytes`]; the `String` is dropped after the probe.
-    #[inline]
+    #[inline(never)]
     pub fn from_owned(s: String) -> StrBuf<'static> {
         Self::from_bytes(&s)
     }
@@ -59,35 +82,34 @@ impl<'a> StrBuf<'a> {
             bytes.truncate(nul);
         }
         bytes.push(0);
-        StrBuf::Heap(bytes)
+        StrBuf::pointing(bytes.as_ptr(), Owner::Bytes(bytes))
     }
 
     /// No copy: the caller's bytes are already NUL-terminated.
     #[inline]
     pub fn from_cstr(s: &'a CStr) -> Self {
-        StrBuf::Borrowed(s)
+        StrBuf::pointing(s.as_ptr().cast(), Owner::None)
     }
 
     /// No copy: the caller's bytes are already NUL-terminated.
     #[inline]
     pub fn from_cstring(s: &'a CString) -> Self {
-        StrBuf::Borrowed(s.as_c_str())
+        Self::from_cstr(s.as_c_str())
     }
 
     /// No copy: the string is kept alive until after the probe.
     #[inline]
     pub fn from_owned_cstring(s: CString) -> StrBuf<'static> {
-        StrBuf::Owned(s)
+        StrBuf::pointing(s.as_ptr().cast(), Owner::CString(s))
     }
 
     /// The address of the first byte.
-    #[inline]
+    #[inline(always)]
     pub fn as_ptr(&self) -> *const u8 {
-        match self {
-            StrBuf::Borrowed(s) => s.as_ptr().cast(),
-            StrBuf::Owned(s) => s.as_ptr().cast(),
-            StrBuf::Inline(buf) => buf.as_ptr(),
-            StrBuf::Heap(v) => v.as_ptr(),
+        if self.ptr.is_null() {
+            self.inline.as_ptr().cast()
+        } else {
+            self.ptr
         }
     }
 }
@@ -113,10 +135,10 @@ mod tests {
     #[test]
     fn short_strings_are_inline() {
         let b = StrBuf::from_bytes("hello");
-        assert!(matches!(b, StrBuf::Inline(_)));
+        assert!(b.ptr.is_null(), "inline");
         assert_eq!(read(&b), b"hello");
         let b = StrBuf::from_bytes(&"x".repeat(INLINE_STR_LEN));
-        assert!(matches!(b, StrBuf::Inline(_)));
+        assert!(b.ptr.is_null(), "inline");
         assert_eq!(read(&b).len(), INLINE_STR_LEN);
     }
 
@@ -124,7 +146,7 @@ mod tests {
     fn long_strings_go_to_the_heap() {
         let s = "y".repeat(INLINE_STR_LEN + 1);
         let b = StrBuf::from_bytes(&s);
-        assert!(matches!(b, StrBuf::Heap(_)));
+        assert!(!b.ptr.is_null(), "on the heap");
         assert_eq!(read(&b), s.as_bytes());
     }
 

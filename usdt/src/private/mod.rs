@@ -10,7 +10,9 @@ pub use cstr::{StrBuf, INLINE_STR_LEN};
 pub use json::{Json, Serialize};
 
 /// Marks the path that runs a probe as unlikely, so the compiler lays it out after the hot
-/// code. (`core::hint::cold_path` does the same from Rust 1.95 on.)
+/// code. (`core::hint::cold_path` does the same from Rust 1.95 on.) `extern "C"`, so the
+/// compiler knows it cannot unwind and adds no landing pad (whose register saves would land
+/// on the hot path).
 #[cold]
 #[inline(never)]
-pub fn cold_path() {}
+pub extern "C" fn cold_path() {}

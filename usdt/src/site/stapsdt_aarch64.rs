@@ -22,7 +22,9 @@ macro_rules! __probe_site {
                 concat!("adrp {r}, __usdt_sema.", $prov, ".", $name),
                 concat!("ldrh {r:w}, [{r}, :lo12:__usdt_sema.", $prov, ".", $name, "]"),
                 r = out(reg) __usdt_enabled,
-                options(readonly, nostack, preserves_flags)
+                // `nomem`: the semaphore is the template's own symbol, which no Rust code
+                // touches; the asm is not `pure`, so the load is never hoisted or merged.
+                options(nomem, nostack, preserves_flags)
             );
         }
         if __usdt_enabled & 0xffff != 0 {

@@ -18,7 +18,8 @@ macro_rules! __probe_site {
         args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
     ) => {
         // SAFETY: the template only defines data in sections of its own and reads the
-        // semaphore; it touches no register or memory of the program.
+        // semaphore (which the kernel writes); it touches no register or memory of the
+        // program.
         #[allow(named_asm_labels)]
         unsafe {
             ::core::arch::asm!(
@@ -52,7 +53,9 @@ macro_rules! __probe_site {
                         );
                     }
                 },
-                options(att_syntax, readonly, nostack, preserves_flags)
+                // `nomem`: the semaphore is the template's own symbol, which no Rust code
+                // touches, so the compiler may sink the arguments' stores past the gate.
+                options(att_syntax, nomem, nostack, preserves_flags)
             );
         }
     };
