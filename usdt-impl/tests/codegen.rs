@@ -25,7 +25,9 @@ fn function_form_names_macros_provider_probe() {
     }
     // Each site hands the backend the names and the note sizes.
     assert!(out.contains(r#"provider : "test" , probe : "stop" , dtrace_probe : "stop""#));
-    assert!(out.contains(r#"(__usdt_a0 , "8" , "char *") , (__usdt_a1 , "1" , "uint8_t")"#));
+    assert!(
+        out.contains(r#"(__usdt_a0 , "8" , "char *" , arg) , (__usdt_a1 , "1" , "uint8_t" , int)"#)
+    );
 }
 
 #[test]

@@ -105,9 +105,15 @@ fn probe_macro(
 }
 
 /// Rebind `__usdt_f` as a closure that returns a tuple (one element per argument) of values
-/// the backend can prepare. Nothing for a probe without arguments.
+/// the backend can prepare, where the user's closure does not already.
 fn normalize(probe: &Probe) -> TokenStream {
-    if probe.args.is_empty() {
+    // Already a tuple of values the backend prepares: no closure to add (each one is a
+    // function more for rustc to compile, at every site).
+    let serializes = probe
+        .args
+        .iter()
+        .any(|a| matches!(a, crate::ArgType::Serializable(_)));
+    if probe.args.len() != 1 && !serializes {
         return TokenStream::new();
     }
     let binds: Vec<_> = (0..probe.args.len()).map(args::binding).collect();

@@ -93,7 +93,7 @@ macro_rules! __probe_site {
         probe: $name:literal,
         dtrace_probe: $dname:literal,
         closure: $f:ident,
-        args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
+        args: [$(($a0:ident, $s0:literal, $n0:literal, $c0:ident) $(, ($a:ident, $s:literal, $n:literal, $c:ident))*)?]
     ) => {
         if $crate::__dtrace_is_enabled!($prov, $dname) {
             $crate::__private::cold_path();

@@ -4,7 +4,9 @@
 //! Every backend defines `__probe_site!` with the same input, which the generated probe
 //! macros pass: the provider and probe names (as Linux's SystemTap notes and as DTrace's DOF
 //! spell them), the checked closure (returning a tuple, one element per argument), and per
-//! argument a binding name, the note's size (`-4`, `8`, `8f`) and the native C type.
+//! argument a binding name, the note's size (`-4`, `8`, `8f`), the native C type, and how
+//! the value becomes a register: `int` (an integer or `bool`, cast with `as u64`) or `arg`
+//! (anything else, through [`Arg`](crate::__private::Arg)).
 
 #[cfg(all(
     feature = "probes",
@@ -48,3 +50,28 @@ mod dtrace;
     )
 )))]
 mod none;
+
+/// An argument's value as it lives across the probe: `int`s are cast (no trait to resolve at
+/// every site, which costs compile time), anything else is prepared through `Arg`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __prepare {
+    (int, $a:ident) => {
+        $a as u64
+    };
+    (arg, $a:ident) => {
+        $crate::__private::Arg::prepare($a)
+    };
+}
+
+/// The register value of a prepared argument.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __reg {
+    (int, $a:ident) => {
+        $a
+    };
+    (arg, $a:ident) => {
+        $crate::__private::Reg::reg(&$a)
+    };
+}

@@ -15,7 +15,7 @@ macro_rules! __probe_site {
         probe: $name:literal,
         dtrace_probe: $dname:literal,
         closure: $f:ident,
-        args: [$(($a0:ident, $s0:literal, $n0:literal) $(, ($a:ident, $s:literal, $n:literal))*)?]
+        args: [$(($a0:ident, $s0:literal, $n0:literal, $c0:ident) $(, ($a:ident, $s:literal, $n:literal, $c:ident))*)?]
     ) => {
         // SAFETY: the template only defines data in sections of its own and reads the
         // semaphore (which the kernel writes); it touches no register or memory of the
@@ -30,8 +30,8 @@ macro_rules! __probe_site {
                     $crate::__private::cold_path();
                     let ($($a0, $($a,)*)?) = $f();
                     $(
-                        let $a0 = $crate::__private::Arg::prepare($a0);
-                        $(let $a = $crate::__private::Arg::prepare($a);)*
+                        let $a0 = $crate::__prepare!($c0, $a0);
+                        $(let $a = $crate::__prepare!($c, $a);)*
                     )?
                     // SAFETY: a NOP, and a note in a section of its own. `readonly`, not
                     // `nomem`: the tracer reads memory through pointer arguments here.
@@ -46,8 +46,8 @@ macro_rules! __probe_site {
                                 [$($s0, "@{}", $(" ", $s, "@{}",)*)?]
                             ),
                             $(
-                                in(reg) $crate::__private::Reg::reg(&$a0),
-                                $(in(reg) $crate::__private::Reg::reg(&$a),)*
+                                in(reg) $crate::__reg!($c0, $a0),
+                                $(in(reg) $crate::__reg!($c, $a),)*
                             )?
                             options(att_syntax, readonly, nostack, preserves_flags)
                         );
