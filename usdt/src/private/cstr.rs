@@ -7,7 +7,7 @@
 
 use std::ffi::{CStr, CString};
 use std::marker::PhantomData;
-use std::mem::MaybeUninit;
+use std::mem::{ManuallyDrop, MaybeUninit};
 
 /// Strings up to this many bytes are passed without a heap allocation.
 pub const INLINE_STR_LEN: usize = 256;
@@ -23,8 +23,9 @@ pub struct StrBuf<'a> {
     ptr: *const u8,
     /// A short string's copy, NUL-terminated; untouched for other strings.
     inline: [MaybeUninit<u8>; INLINE_STR_LEN + 1],
-    /// Keeps a heap copy or an owned C string alive until after the probe.
-    _owner: Owner,
+    /// Keeps a heap copy or an owned C string alive until after the probe; freed by the
+    /// out-of-line `Drop`, so no site carries the code that frees it.
+    owner: ManuallyDrop<Owner>,
     _borrow: PhantomData<&'a CStr>,
 }
 
@@ -40,7 +41,7 @@ impl<'a> StrBuf<'a> {
         StrBuf {
             ptr,
             inline: [MaybeUninit::uninit(); INLINE_STR_LEN + 1],
-            _owner: owner,
+            owner: ManuallyDrop::new(owner),
             _borrow: PhantomData,
         }
     }
@@ -111,6 +112,14 @@ impl<'a> StrBuf<'a> {
         } else {
             self.ptr
         }
+    }
+}
+
+impl Drop for StrBuf<'_> {
+    #[inline(never)]
+    fn drop(&mut self) {
+        // SAFETY: `owner` is dropped only here, once, and never used afterwards.
+        unsafe { ManuallyDrop::drop(&mut self.owner) }
     }
 }
 
