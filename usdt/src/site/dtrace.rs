@@ -97,11 +97,7 @@ macro_rules! __probe_site {
     ) => {
         if $crate::__dtrace_is_enabled!($prov, $dname) {
             $crate::__private::cold_path();
-            let ($($a0, $($a,)*)?) = $f();
-            $(
-                let $a0 = $crate::__private::Arg::prepare($a0);
-                $(let $a = $crate::__private::Arg::prepare($a);)*
-            )?
+            $crate::__bind_args!($f, [$(($a0, $c0) $(, ($a, $c))*)?]);
             $crate::__dtrace_probe_asm!(
                 $prov,
                 $dname,

@@ -51,6 +51,17 @@ mod dtrace;
 )))]
 mod none;
 
+/// Call the closure and prepare every argument it returns, binding each to its name (the
+/// names come from the caller, so the bindings are the caller's).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __bind_args {
+    ($f:ident, [$(($a:ident, $c:ident)),*]) => {
+        let ($($a,)*) = $f();
+        $(let $a = $crate::__prepare!($c, $a);)*
+    };
+}
+
 /// An argument's value as it lives across the probe: `int`s are cast (no trait to resolve at
 /// every site, which costs compile time), anything else is prepared through `Arg`.
 #[doc(hidden)]

@@ -13,11 +13,7 @@ macro_rules! __probe_site {
         args: [$(($a0:ident, $s0:literal, $n0:literal, $c0:ident) $(, ($a:ident, $s:literal, $n:literal, $c:ident))*)?]
     ) => {
         if false {
-            let ($($a0, $($a,)*)?) = $f();
-            $(
-                let _ = $crate::__private::Arg::prepare($a0);
-                $(let _ = $crate::__private::Arg::prepare($a);)*
-            )?
+            $crate::__bind_args!($f, [$(($a0, $c0) $(, ($a, $c))*)?]);
         }
     };
 }

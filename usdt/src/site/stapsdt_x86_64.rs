@@ -28,11 +28,7 @@ macro_rules! __probe_site {
                 "jne {enabled}",
                 enabled = label {
                     $crate::__private::cold_path();
-                    let ($($a0, $($a,)*)?) = $f();
-                    $(
-                        let $a0 = $crate::__prepare!($c0, $a0);
-                        $(let $a = $crate::__prepare!($c, $a);)*
-                    )?
+                    $crate::__bind_args!($f, [$(($a0, $c0) $(, ($a, $c))*)?]);
                     // SAFETY: a NOP, and a note in a section of its own. `readonly`, not
                     // `nomem`: the tracer reads memory through pointer arguments here.
                     #[allow(named_asm_labels)]
