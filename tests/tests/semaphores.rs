@@ -102,12 +102,12 @@ fn bpftrace_p_enables_probes_of_a_running_process() {
         seen, expected,
         "every fire after the attach is seen, to the last: {bt_err}"
     );
-    // Before the attach no closure ran; after it, one per fire. The closure of the fire just
-    // before the first seen may have run between the semaphore's increment and the program's
-    // attach.
+    // Before the attach no closure ran; after it, one per fire. The kernel sets the
+    // semaphore when the uprobe is registered, and bpftrace attaches its program a moment
+    // later (longer on a loaded machine), so the fires in between run their closure unseen.
     let seen_count = seen.len();
     assert!(
-        evaluations == seen_count || evaluations == seen_count + 1,
+        evaluations >= seen_count,
         "{evaluations} evaluations for {seen_count} fires seen (of {fires})"
     );
     assert!(
