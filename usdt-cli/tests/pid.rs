@@ -77,7 +77,7 @@ fn lists_every_mapped_object_with_semaphores_unset() {
         return;
     }
     // The library is mapped once the dynamic loader is done; give it a moment.
-    let state = wait_for(pid, Duration::from_secs(10), |s| s.len() == 5);
+    let state = wait_for(pid, Duration::from_secs(30), |s| s.len() == 5);
     assert_eq!(state, unset());
     let modules: Vec<String> = list_json(["--pid", &pid.to_string()])
         .iter()
@@ -96,7 +96,7 @@ fn attached_tracer_sets_only_its_semaphore() {
     let child = spawn(Command::new(&f.exe).stdout(Stdio::null()));
     let pid = child.0.id();
     assert_eq!(
-        wait_for(pid, Duration::from_secs(10), |s| s.len() == 5),
+        wait_for(pid, Duration::from_secs(30), |s| s.len() == 5),
         unset()
     );
     let tracer = spawn(
@@ -110,13 +110,13 @@ fn attached_tracer_sets_only_its_semaphore() {
     );
     let mut want = unset();
     want[0].1 = Value::Bool(true);
-    let state = wait_for(pid, Duration::from_secs(10), |s| s == want.as_slice());
+    let state = wait_for(pid, Duration::from_secs(30), |s| s == want.as_slice());
     assert_eq!(
         state, want,
         "probe1's semaphore should be set while bpftrace is attached"
     );
     drop(tracer);
-    let state = wait_for(pid, Duration::from_secs(10), |s| s == unset().as_slice());
+    let state = wait_for(pid, Duration::from_secs(30), |s| s == unset().as_slice());
     assert_eq!(
         state,
         unset(),
