@@ -74,6 +74,57 @@ macro_rules! __dtrace_record {
     };
 }
 
+/// The probe instruction `site` of an architecture with each prepared argument in the next
+/// of `regs`, the argument registers of its calling convention (where DTrace's `fasttrap`
+/// reads a probe's arguments); more arguments than registers are a compile error.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtrace_probe_in_registers {
+    ($prov:literal, $dname:literal, [$($n:literal),*], site: $site:literal, arch: $arch:literal,
+        regs [$($r:tt)*], args [$($a:ident)*]) => {
+        $crate::__dtrace_probe_in_registers!(
+            @build $prov, $dname, [$($n),*], $site, $arch,
+            ops [],
+            regs [$($r)*],
+            args [$($a)*],
+            all [$($a),*]
+        )
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], $site:literal, $arch:literal,
+        ops [$($ops:tt)*], regs [$($r:tt)*], args [], all [$($all:ident),*]) => {
+        // SAFETY: the probe's NOP, and a record in a section of its own. `readonly`, not
+        // `nomem`: the tracer reads memory through pointer arguments here.
+        #[allow(named_asm_labels)]
+        unsafe {
+            ::core::arch::asm!(
+                $site,
+                $crate::__dtrace_record!("0", $prov, $dname, [$($n),*]),
+                nargs = const $crate::__dtrace_nargs!($($all),*),
+                $($ops)*
+                options(readonly, nostack, preserves_flags)
+            );
+        }
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], $site:literal, $arch:literal,
+        ops [$($ops:tt)*], regs [$r0:tt $($r:tt)*], args [$a0:ident $($a:ident)*],
+        all [$($all:ident),*]) => {
+        $crate::__dtrace_probe_in_registers!(
+            @build $prov, $dname, [$($n),*], $site, $arch,
+            ops [$($ops)* in($r0) $crate::__private::Reg::reg(&$a0),],
+            regs [$($r)*],
+            args [$($a)*],
+            all [$($all),*]
+        )
+    };
+    (@build $prov:literal, $dname:literal, [$($n:literal),*], $site:literal, $arch:literal,
+        ops [$($ops:tt)*], regs [], args [$a0:ident $($a:ident)*], all [$($all:ident),*]) => {
+        ::core::compile_error!(concat!(
+            "probe ", $prov, ":", $dname, ": DTrace probes take at most as many arguments as ",
+            $arch, " has argument registers (6 on x86_64, 8 on aarch64)"
+        ))
+    };
+}
+
 /// The number of arguments of a site, as a constant for the record's `{nargs}` operand.
 #[doc(hidden)]
 #[macro_export]

@@ -34,44 +34,12 @@ macro_rules! __dtrace_is_enabled {
 #[macro_export]
 macro_rules! __dtrace_probe_asm {
     ($prov:literal, $dname:literal, [$($n:literal),*], args [$($a:ident)*]) => {
-        $crate::__dtrace_probe_asm!(
-            @build $prov, $dname, [$($n),*],
-            ops [],
+        $crate::__dtrace_probe_in_registers!(
+            $prov, $dname, [$($n),*],
+            site: "990: .byte 0x90, 0x90, 0x90, 0x90, 0x90",
+            arch: "x86_64",
             regs ["rdi" "rsi" "rdx" "rcx" "r8" "r9"],
-            args [$($a)*],
-            all [$($a),*]
+            args [$($a)*]
         )
-    };
-    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
-        regs [$($r:tt)*], args [], all [$($all:ident),*]) => {
-        // SAFETY: five NOPs, and a record in a section of its own. `readonly`, not
-        // `nomem`: the tracer reads memory through pointer arguments here.
-        #[allow(named_asm_labels)]
-        unsafe {
-            ::core::arch::asm!(
-                "990: .byte 0x90, 0x90, 0x90, 0x90, 0x90",
-                $crate::__dtrace_record!("0", $prov, $dname, [$($n),*]),
-                nargs = const $crate::__dtrace_nargs!($($all),*),
-                $($ops)*
-                options(readonly, nostack, preserves_flags)
-            );
-        }
-    };
-    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
-        regs [$r0:tt $($r:tt)*], args [$a0:ident $($a:ident)*], all [$($all:ident),*]) => {
-        $crate::__dtrace_probe_asm!(
-            @build $prov, $dname, [$($n),*],
-            ops [$($ops)* in($r0) $crate::__private::Reg::reg(&$a0),],
-            regs [$($r)*],
-            args [$($a)*],
-            all [$($all),*]
-        )
-    };
-    (@build $prov:literal, $dname:literal, [$($n:literal),*], ops [$($ops:tt)*],
-        regs [], args [$a0:ident $($a:ident)*], all [$($all:ident),*]) => {
-        ::core::compile_error!(concat!(
-            "probe ", $prov, ":", $dname,
-            ": DTrace probes take at most 6 arguments on x86_64 (the argument registers)"
-        ))
     };
 }
