@@ -2,8 +2,14 @@
 //! `readelf -n`, and the skip-or-fail rule for missing tracing tools.
 #![allow(dead_code)]
 
+#[path = "../shared/mod.rs"]
+mod shared;
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use shared::{list_json, skip, usdt};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 /// The C fixtures, built once per test binary.
@@ -14,17 +20,6 @@ pub struct Fixture {
     pub lib: PathBuf,
     /// A C++ program (provider `cxx`) whose probe sits in a namespaced method.
     pub cxx: PathBuf,
-}
-
-/// True when the environment asks that missing tracing tools fail the tests.
-pub fn tracer_required() -> bool {
-    std::env::var("USDT_REQUIRE_TRACER").is_ok_and(|v| v == "1")
-}
-
-/// Prints why a test is skipped, or fails it when `USDT_REQUIRE_TRACER=1`.
-pub fn skip(reason: &str) {
-    assert!(!tracer_required(), "USDT_REQUIRE_TRACER=1 but {reason}");
-    eprintln!("skipped: {reason}");
 }
 
 /// The directory of the fixtures of this test binary.
@@ -127,36 +122,6 @@ pub fn fixture() -> Option<&'static Fixture> {
             None
         }
     }
-}
-
-/// Runs the `usdt` binary.
-pub fn usdt<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_usdt"))
-        .args(args)
-        .output()
-        .expect("cannot run usdt")
-}
-
-/// Runs `usdt list --json ARGS...` and returns the parsed array.
-pub fn list_json<I, S>(args: I) -> Vec<serde_json::Value>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let mut all: Vec<std::ffi::OsString> = vec!["list".into(), "--json".into()];
-    all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
-    let out = usdt(&all);
-    assert!(
-        out.status.success(),
-        "usdt {all:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    value.as_array().cloned().expect("a JSON array")
 }
 
 /// One stapsdt note as `readelf -n` prints it.

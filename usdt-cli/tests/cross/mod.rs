@@ -5,8 +5,14 @@
 //! has no illumos or macOS libraries, and only the object is wanted.
 #![allow(dead_code)]
 
+#[path = "../shared/mod.rs"]
+mod shared;
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use shared::{list_json, skip, usdt};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 /// The DTrace targets the tests build `probe-test-macro` for.
@@ -15,17 +21,6 @@ pub const ILLUMOS: &str = "x86_64-unknown-illumos";
 pub const DARWIN_X86_64: &str = "x86_64-apple-darwin";
 /// macOS on aarch64.
 pub const DARWIN_AARCH64: &str = "aarch64-apple-darwin";
-
-/// True when the environment asks that missing tools fail the tests.
-pub fn required() -> bool {
-    std::env::var("USDT_REQUIRE_TRACER").is_ok_and(|v| v == "1")
-}
-
-/// Prints why a test is skipped, or fails it when `USDT_REQUIRE_TRACER=1`.
-pub fn skip(reason: &str) {
-    assert!(!required(), "USDT_REQUIRE_TRACER=1 but {reason}");
-    eprintln!("skipped: {reason}");
-}
 
 /// The target directory of this build (parent of `CARGO_TARGET_TMPDIR`).
 fn target_dir() -> PathBuf {
@@ -124,35 +119,6 @@ pub fn object(target: &str) -> Option<PathBuf> {
             None
         }
     }
-}
-
-/// Runs the `usdt` binary.
-pub fn usdt<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    Command::new(env!("CARGO_BIN_EXE_usdt"))
-        .args(args)
-        .output()
-        .expect("cannot run usdt")
-}
-
-/// `usdt list --json ARGS...`, which must succeed.
-pub fn list_json<I, S>(args: I) -> Vec<serde_json::Value>
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let mut all: Vec<std::ffi::OsString> = vec!["list".into(), "--json".into()];
-    all.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
-    let out = usdt(&all);
-    assert!(
-        out.status.success(),
-        "usdt {all:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("usdt list --json prints JSON")
 }
 
 /// Runs a tool, returning `None` (after saying why) when it is missing or fails.
