@@ -592,10 +592,8 @@ def report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compi
                     if not (mn.startswith("cmp") and "__usdt_sema" in ops) and not mn.startswith("j")})
     if extra:
         L.append("Ours, besides the gate (`cmpw $0, SEM(%rip)` + `jne`), the disabled path of "
-                 "`site_*` executes: " + ", ".join(f"`{e}`" for e in extra) + ". Stores building the "
-                 "argument before the gate are the caller's own work (the serde case builds its "
-                 "struct outside the closure, as every peer does); `push`/`sub` are a prologue the "
-                 "compiler did not move into the cold path.\n")
+                 "`site_*` executes: " + ", ".join(f"`{e}`" for e in extra) + ". `push`/`sub` are a "
+                 "prologue the compiler did not move into the cold path.\n")
     L.append("<details><summary>Hot-path listings</summary>\n")
     for c in CASES:
         for k in ["ours"] + peers:

@@ -1,4 +1,5 @@
-//! A provider defined in Rust. `work` takes a struct, passed to the tracer as JSON:
+//! A provider defined in Rust. `work` takes a struct, passed to the tracer as JSON; the
+//! closure builds it, so an untraced probe never does:
 //!
 //! ```text
 //! bpftrace -e 'usdt:./target/debug/probe-test-attr:my_provider:work { printf("%s %s\n", str(arg0), str(arg1)); }' \
@@ -28,7 +29,7 @@ pub struct Inner {
 mod my_provider {
     use crate::Arg;
     fn start(id: &usdt::UniqueId, round: u8) {}
-    fn work(arg: &Arg, label: &str) {}
+    fn work(arg: Arg, label: &str) {}
     fn stop(id: &usdt::UniqueId) {}
 }
 
@@ -41,16 +42,17 @@ fn main() {
     for round in 0..rounds {
         let id = usdt::UniqueId::new();
         my_provider::start!(|| (&id, round as u8));
-        let arg = Arg {
-            id: round,
-            inner: Inner {
-                name: "first".to_owned(),
-                weight: 0.5,
-            },
-            values: (0..3).map(|v| v + round as u32).collect(),
-        };
-        let label = format!("task-{round}");
-        my_provider::work!(|| (&arg, label.as_str()));
+        my_provider::work!(|| {
+            let arg = Arg {
+                id: round,
+                inner: Inner {
+                    name: "first".to_owned(),
+                    weight: 0.5,
+                },
+                values: (0..3).map(|v| v + round as u32).collect(),
+            };
+            (arg, format!("task-{round}"))
+        });
         std::thread::sleep(Duration::from_millis(100));
         my_provider::stop!(|| &id);
     }

@@ -72,7 +72,9 @@ pub fn dtrace_provider(input: TokenStream) -> TokenStream {
 /// Argument types: the integers, `bool`, `f32`, `f64`, `&str`, `String`, `&CStr`, raw
 /// pointers, `&usdt::UniqueId` (passed as its `u64`), and any other type that implements
 /// `serde::Serialize`, passed as a JSON string `{"ok":VALUE}` (or `{"err":"message"}` when
-/// serialization fails) made only while the probe is enabled.
+/// serialization fails) made only while the probe is enabled. A serializable argument may be
+/// declared by value (`fn work(a: Arg)`): the closure then builds it (`|| Arg { .. }`), so
+/// even building the value happens only while the probe is enabled.
 ///
 /// Options: `provider = "name"` (the name tracers see; default: the module's),
 /// `probe_format = "{provider}_{probe}"`, `module = false` (define `my_provider_start!` next

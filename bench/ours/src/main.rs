@@ -18,7 +18,7 @@ pub struct Arg {
 #[usdt::provider]
 mod benchj {
     use crate::Arg;
-    fn json(a: &Arg) {}
+    fn json(a: Arg) {}
 }
 
 /// A short string, as most string arguments are.
@@ -48,10 +48,7 @@ cases! {
         bench_p12!(|| (x, x + 1, x + 2, x + 3, x + 4, x + 5,
                        x + 6, x + 7, x + 8, x + 9, x + 10, x + 11));
     }
-    json: |x| {
-        let a = Arg { id: x, name: "bench", values: [1, 2, 3] };
-        benchj::json!(|| &a);
-    }
+    json: |x| { benchj::json!(|| Arg { id: x, name: "bench", values: [1, 2, 3] }); }
     str256: |x| { bench_pstr!(|| (S256, x as u8)); }
     str257: |x| { bench_pstr!(|| (S257, x as u8)); }
 }

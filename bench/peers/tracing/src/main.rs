@@ -31,10 +31,7 @@ cases! {
         event!(Level::TRACE, a = x, b = x + 1, c = x + 2, d = x + 3, e = x + 4, f = x + 5,
                g = x + 6, h = x + 7, i = x + 8, j = x + 9, k = x + 10, l = x + 11);
     }
-    json: |x| {
-        let a = Arg { id: x, name: "bench", values: [1, 2, 3] };
-        event!(Level::TRACE, a = ?a);
-    }
+    json: |x| { event!(Level::TRACE, a = ?Arg { id: x, name: "bench", values: [1, 2, 3] }); }
 }
 
 fn main() {

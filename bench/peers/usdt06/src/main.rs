@@ -19,7 +19,7 @@ pub struct Arg {
 #[usdt::provider]
 mod benchj {
     use crate::Arg;
-    fn json(a: &Arg) {}
+    fn json(a: Arg) {}
 }
 
 /// The string argument, as in the other fixtures.
@@ -31,10 +31,7 @@ cases! {
     p1: |x| { bench::p1!(|| x); }
     pstr: |x| { bench::pstr!(|| (S, x as u8)); }
     p6: |x| { bench::p6!(|| (x, x + 1, x + 2, x + 3, x + 4, x + 5)); }
-    json: |x| {
-        let a = Arg { id: x, name: "bench", values: [1, 2, 3] };
-        benchj::json!(|| &a);
-    }
+    json: |x| { benchj::json!(|| Arg { id: x, name: "bench", values: [1, 2, 3] }); }
 }
 
 fn main() {
