@@ -534,7 +534,8 @@ def report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compi
                     all(r <= 0.85 for _, r in tr), ", ".join(f"{c} {r:.2f}x" for c, r in tr)))
     targets.append(("Traced: no heap allocation per fire for strings <= 256 bytes",
                     allocs["str256"] == 0 and allocs["pstr"] == 0,
-                    f"256-byte string: {allocs['str256']} allocations in {args.alloc_fires} fires"))
+                    f"256-byte string: {allocs['str256']} allocations in {args.alloc_fires} fires "
+                    f"(257-byte: {allocs['str257']})"))
     for prof in compile_s["profiles"]:
         for mode in ["edit", "clean"]:
             for path, ours_k, u06_k in [("dtrace_provider!", "ours-macro", "u06-macro"),

@@ -24,9 +24,12 @@ fn function_form_names_macros_provider_probe() {
         );
     }
     // Each site hands the backend the names and the note sizes.
-    assert!(out.contains(r#"provider : "test" , probe : "stop" , dtrace_probe : "stop""#));
     assert!(
-        out.contains(r#"(__usdt_a0 , "8" , "char *" , arg) , (__usdt_a1 , "1" , "uint8_t" , int)"#)
+        out.contains(r#"__probe ! ("test" , "stop" , "stop" , [ret (_ , u8)]"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"(__usdt_a0 , "8" , "char *" , str) , (__usdt_a1 , "1" , "uint8_t" , int)"#)
     );
 }
 
@@ -56,7 +59,7 @@ fn probe_format_and_rename() {
     )
     .unwrap();
     assert!(out.contains("macro_rules ! trace_app__start"));
-    assert!(out.contains(r#"provider : "app""#));
+    assert!(out.contains(r#"__probe ! ("app" , "start""#), "{out}");
 }
 
 #[test]
@@ -66,7 +69,10 @@ fn double_underscores_become_dashes_for_dtrace_only() {
         Options::default(),
     )
     .unwrap();
-    assert!(out.contains(r#"probe : "transaction__start" , dtrace_probe : "transaction-start""#));
+    assert!(
+        out.contains(r#""p" , "transaction__start" , "transaction-start""#),
+        "{out}"
+    );
 }
 
 #[test]
@@ -151,7 +157,7 @@ fn pointer_sized_integers_are_isize_and_usize() {
     )
     .unwrap();
     assert!(
-        out.contains("FnOnce () -> (usize , usize , isize , isize , isize , u64)"),
+        out.contains("[ret (usize , usize , isize , isize , isize , u64)]"),
         "{out}"
     );
 }

@@ -1,5 +1,7 @@
 //! The probe macros.
 
+use std::fmt::Write;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -26,20 +28,31 @@ pub fn provider(provider: &Provider, options: &Options) -> Result<TokenStream, E
 }
 
 /// The probe macros of `provider` alone, for a front door that places them itself.
+///
+/// Written as text and parsed once: in a proc macro (built without optimizations) that is
+/// several times faster than assembling the same tokens one by one, for the same tokens (all
+/// spanned at the invocation).
 pub fn probe_macros(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
-    provider
-        .probes
-        .iter()
-        .map(|probe| probe_macro(provider, probe, options))
-        .collect()
+    let mut text = String::new();
+    for probe in &provider.probes {
+        probe_macro(&mut text, provider, probe, options)?;
+    }
+    text.parse().map_err(|e| {
+        Error::new(
+            options.file.as_deref(),
+            None,
+            format!("internal error: generated code does not parse: {e}"),
+        )
+    })
 }
 
 /// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
 fn probe_macro(
+    out: &mut String,
     provider: &Provider,
     probe: &Probe,
     options: &Options,
-) -> Result<TokenStream, Error> {
+) -> Result<(), Error> {
     let file = options.file.as_deref();
     if probe.args.len() > MAX_ARGUMENTS {
         return Err(Error::new(
@@ -53,36 +66,20 @@ fn probe_macro(
         ));
     }
     let name = names::probe_macro(provider, probe, options)?;
-    let check = typecheck::local_check(probe, options)?;
-    let check_call = typecheck::check_call(probe, options);
-    let normalize = normalize(probe);
+    let check = typecheck::check(probe, options)?;
     let site_args = args::site_list(probe);
     let prov = &provider.name;
     let stapsdt = &probe.name;
     let dtrace = probe.dtrace_name();
-    let signature = probe
-        .args
-        .iter()
-        .map(|a| a.native_type())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let body = |closure: TokenStream| {
-        quote! {{
-            #check
-            let __usdt_f = #check_call(#closure);
-            #normalize
-            ::usdt::__probe_site!(
-                provider: #prov,
-                probe: #stapsdt,
-                dtrace_probe: #dtrace,
-                closure: __usdt_f,
-                args: #site_args
-            );
-        }}
-    };
     let no_closure = if probe.args.is_empty() {
-        body(quote!(|| ()))
+        String::new()
     } else {
+        let signature = probe
+            .args
+            .iter()
+            .map(|a| a.native_type())
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = format!(
             "probe `{prov}:{stapsdt}` takes {} argument{} ({signature}): pass a closure that returns {}, \
              e.g. `{name}!(|| ...)`",
@@ -90,43 +87,16 @@ fn probe_macro(
             if probe.args.len() == 1 { "" } else { "s" },
             if probe.args.len() == 1 { "it" } else { "them as a tuple" },
         );
-        quote!(::core::compile_error!(#message))
+        format!("() => {{ ::core::compile_error!({message:?}) }};")
     };
-    let with_closure = body(quote!($f));
-    Ok(quote! {
-        #[allow(unused_macros)]
-        macro_rules! #name {
-            () => { #no_closure };
-            ($f:expr $(,)?) => { #with_closure };
-        }
-        #[allow(unused_imports)]
-        pub(crate) use #name;
-    })
-}
-
-/// Rebind `__usdt_f` as a closure that returns a tuple (one element per argument) of values
-/// the backend can prepare, where the user's closure does not already.
-fn normalize(probe: &Probe) -> TokenStream {
-    // Already a tuple of values the backend prepares: no closure to add (each one is a
-    // function more for rustc to compile, at every site).
-    let serializes = probe
-        .args
-        .iter()
-        .any(|a| matches!(a, crate::ArgType::Serializable(_)));
-    if probe.args.len() != 1 && !serializes {
-        return TokenStream::new();
-    }
-    let binds: Vec<_> = (0..probe.args.len()).map(args::binding).collect();
-    let wrapped = probe.args.iter().zip(&binds).map(|(a, b)| args::wrap(a, b));
-    let pattern = if binds.len() == 1 {
-        quote!(#(#binds)*)
-    } else {
-        quote!((#(#binds),*))
-    };
-    quote! {
-        let __usdt_f = move || {
-            let #pattern = __usdt_f();
-            (#(#wrapped,)*)
-        };
-    }
+    // The site itself is `usdt`'s `__probe!`: the less each probe macro holds, the less
+    // every crate compiles.
+    writeln!(
+        out,
+        "#[allow(unused_macros)] macro_rules! {name} {{ {no_closure} ($($f:tt)*) => {{ \
+         ::usdt::__probe!({prov:?}, {stapsdt:?}, {dtrace:?}, {check}, [$($f)*], {site_args}) }}; }}"
+    )
+    .ok();
+    writeln!(out, "#[allow(unused_imports)] pub(crate) use {name};").ok();
+    Ok(())
 }

@@ -1,11 +1,12 @@
 //! The closure's expected signature.
 //!
-//! Each site passes its closure through a `fn __usdt_check<..., F: FnOnce() -> R>(f: F) ->
-//! F`. Because the expected signature is known where the closure is written, rustc checks
-//! the closure's body against it and points a wrong count or a wrong type at the closure's
-//! own tokens; an integer literal takes the declared width. Strings and pointers accept
-//! several Rust types, through the bounds `StrArg` and `PtrArg`, whose messages name what
-//! is accepted.
+//! Each site passes its closure through a function `F: FnOnce() -> R`: `usdt`'s generic
+//! `check::<R, _>` for a D provider (whose types are all nameable anywhere), or the probe's
+//! own check item for a Rust provider (whose types are named in its module). Because the
+//! expected signature is known where the closure is written, rustc checks the closure's body
+//! against it and points a wrong count or a wrong type at the closure's own tokens; an
+//! integer literal takes the declared width. Strings and pointers accept several Rust types,
+//! through the bounds `StrArg` and `PtrArg`, whose messages name what is accepted.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -18,34 +19,68 @@ use dtrace_parser::ArgKind;
 /// The lifetime given to every reference in an argument type.
 const LIFETIME: &str = "'__usdt";
 
-/// The expression a site calls its closure through: a local `__usdt_check`, or the check
-/// item in the provider's module.
-pub fn check_call(probe: &Probe, options: &Options) -> TokenStream {
-    match &options.checks_in {
-        None => quote!(__usdt_check),
-        Some(module) => {
-            let path: TokenStream = module.parse().unwrap_or_default();
-            let name = check_name(probe);
-            quote!($crate::#path::#name)
-        }
+/// How a site gives its closure the expected return type (see `usdt::__probe!`), as text:
+/// `[ret TYPE]`, or `[path CHECK]` through the probe's check item in the provider's module
+/// when an argument type is only nameable there (a serializable type).
+pub fn check(probe: &Probe, options: &Options) -> Result<String, Error> {
+    let serializes = probe
+        .args
+        .iter()
+        .any(|a| matches!(a, ArgType::Serializable(_)));
+    if let (Some(module), true) = (&options.checks_in, serializes) {
+        return Ok(format!("[path $crate::{module}::{}]", check_name(probe)));
     }
+    let mut types = Vec::new();
+    for arg in &probe.args {
+        types.push(match arg {
+            // Several Rust types are accepted: inferred here, bound where prepared.
+            ArgType::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer)
+            | ArgType::Serializable(_) => "_".to_owned(),
+            ArgType::Native(kind) => kind.rust_type(),
+            ArgType::Primitive { rust, .. } => quote!(#rust).to_string(),
+            ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
+        });
+    }
+    Ok(match types.as_slice() {
+        [one] => format!("[ret {one}]"),
+        many => format!("[ret ({})]", many.join(", ")),
+    })
 }
 
-/// The check `fn` to put inside each expansion, when checks are not in a module.
-pub fn local_check(probe: &Probe, options: &Options) -> Result<TokenStream, Error> {
-    if options.checks_in.is_some() {
-        return Ok(TokenStream::new());
-    }
-    let name = Ident::new("__usdt_check", Span::call_site());
-    check_fn(&name, probe, options.file.as_deref(), TokenStream::new())
+/// The Rust type of a native integer, `bool` or float argument.
+fn rust_type(
+    kind: &ArgKind,
+    probe: &Probe,
+    i: usize,
+    file: Option<&str>,
+) -> Result<TokenStream, Error> {
+    let ty: syn::Type = syn::parse_str(&kind.rust_type()).map_err(|e| {
+        Error::new(
+            file,
+            probe.span,
+            format!(
+                "argument {i} of probe `{}`: no Rust type for it: {e}",
+                probe.name
+            ),
+        )
+    })?;
+    Ok(quote!(#ty))
 }
 
-/// The check items of every probe of `provider` (hidden, `pub(crate)`), and an assertion per
+/// The check items of every probe of `provider` that has a serializable argument (hidden, `pub(crate)`), and an assertion per
 /// serializable type that it implements `Serialize`, for a front door that puts them in a
 /// module.
 pub fn check_items(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
     for probe in &provider.probes {
+        // Only these need a check item; the others' types are nameable at every site.
+        if !probe
+            .args
+            .iter()
+            .any(|a| matches!(a, ArgType::Serializable(_)))
+        {
+            continue;
+        }
         let f = check_fn(
             &check_name(probe),
             probe,
@@ -97,19 +132,7 @@ fn check_fn(
                 generics.push(quote!(#g: ::usdt::__private::PtrArg));
                 quote!(#g)
             }
-            ArgType::Native(kind) => {
-                let ty: syn::Type = syn::parse_str(&kind.rust_type()).map_err(|e| {
-                    Error::new(
-                        file,
-                        probe.span,
-                        format!(
-                            "argument {i} of probe `{}`: no Rust type for it: {e}",
-                            probe.name
-                        ),
-                    )
-                })?;
-                quote!(#ty)
-            }
+            ArgType::Native(kind) => rust_type(kind, probe, i, file)?,
             ArgType::Primitive { rust, .. } => quote!(#rust),
             ArgType::UniqueId => quote!(&#lifetime ::usdt::UniqueId),
             ArgType::Serializable(ty) => {

@@ -110,7 +110,7 @@ macro_rules! __dtrace_probe_in_registers {
         all [$($all:ident),*]) => {
         $crate::__dtrace_probe_in_registers!(
             @build $prov, $dname, [$($n),*], $site, $arch,
-            ops [$($ops)* in($r0) $crate::__private::Reg::reg(&$a0),],
+            ops [$($ops)* in($r0) $a0,],
             regs [$($r)*],
             args [$($a)*],
             all [$($all),*]

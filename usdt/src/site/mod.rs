@@ -51,38 +51,80 @@ mod dtrace;
 )))]
 mod none;
 
-/// Call the closure and prepare every argument it returns, binding each to its name (the
-/// names come from the caller, so the bindings are the caller's).
+/// A probe macro's expansion: gives the closure its expected return type, then expands the
+/// target's site.
+///
+/// A closure written in place (`|| ...`, `move || ...`) gets the return type as an annotation
+/// (`|| -> (u8, _) { ... }`): rustc checks its body against it where the user wrote it, and
+/// a site costs no function of its own. Anything else (a closure in a variable, a function)
+/// goes through `check`, or through the provider's own check (`check: [path ...]`) when its
+/// types are only nameable in the provider's module. `_` stands for strings and pointers,
+/// whose accepted types the backend's `StrArg`/`PtrArg` bounds state.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __probe {
+    ($p:literal, $n:literal, $d:literal, $check:tt, [], $args:tt) => {
+        $crate::__probe!($p, $n, $d, $check, [|| ()], $args)
+    };
+    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [move || $body:expr $(,)?], $args:tt) => {{
+        let __usdt_f = move || -> $ret { $body };
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    }};
+    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [|| $body:expr $(,)?], $args:tt) => {{
+        let __usdt_f = || -> $ret { $body };
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    }};
+    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [$f:expr $(,)?], $args:tt) => {{
+        let __usdt_f = $crate::__private::check::<$ret, _>($f);
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    }};
+    ($p:literal, $n:literal, $d:literal, [path $check:path], [$f:expr $(,)?], $args:tt) => {{
+        let __usdt_f = $check($f);
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    }};
+}
+
+/// Call the closure and turn every argument it returns into its register value, binding
+/// each to its name (the names come from the caller, so the bindings are the caller's). A
+/// probe of one argument returns the value itself, not a 1-tuple.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __bind_args {
+    ($f:ident, [($a:ident, $c:ident)]) => {
+        let $a = $f();
+        $crate::__prepare!($c, $a);
+    };
     ($f:ident, [$(($a:ident, $c:ident)),*]) => {
         let ($($a,)*) = $f();
-        $(let $a = $crate::__prepare!($c, $a);)*
+        $($crate::__prepare!($c, $a);)*
     };
 }
 
-/// An argument's value as it lives across the probe: `int`s are cast (no trait to resolve at
-/// every site, which costs compile time), anything else is prepared through `Arg`.
+/// Rebinds an argument as the `u64` the tracer reads: `int`s are cast (no trait to resolve
+/// at every site, which costs compile time), `ptr`s taken as addresses, `str`ings made
+/// NUL-terminated (in a buffer local to the site when short), `json` serialized, anything
+/// else converted through `Arg`. Every value and buffer stays alive, shadowed, until after
+/// the probe.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __prepare {
     (int, $a:ident) => {
-        $a as u64
+        let $a = $a as u64;
+    };
+    (ptr, $a:ident) => {
+        let $a = $crate::__private::PtrArg::address($a);
+    };
+    (str, $a:ident) => {
+        let mut buf = $crate::__private::StrBuf::new();
+        // Shadowed, the value lives on until after the probe (an owned `CString` is read in
+        // place).
+        let $a = $crate::__private::StrArg::c_str(&$a, &mut buf);
+    };
+    (json, $a:ident) => {
+        let $a = $crate::__private::Json::new(&$a);
+        let $a = $a.address();
     };
     (arg, $a:ident) => {
-        $crate::__private::Arg::prepare($a)
-    };
-}
-
-/// The register value of a prepared argument.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __reg {
-    (int, $a:ident) => {
-        $a
-    };
-    (arg, $a:ident) => {
-        $crate::__private::Reg::reg(&$a)
+        let $a = $crate::__private::Arg::to_reg($a);
     };
 }

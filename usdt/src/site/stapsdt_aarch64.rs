@@ -43,8 +43,8 @@ macro_rules! __probe_site {
                         [$($s0, "@{:x}", $(" ", $s, "@{:x}",)*)?]
                     ),
                     $(
-                        in(reg) $crate::__reg!($c0, $a0),
-                        $(in(reg) $crate::__reg!($c, $a),)*
+                        in(reg) $a0,
+                        $(in(reg) $a,)*
                     )?
                     options(readonly, nostack, preserves_flags)
                 );

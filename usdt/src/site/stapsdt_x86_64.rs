@@ -42,8 +42,8 @@ macro_rules! __probe_site {
                                 [$($s0, "@{}", $(" ", $s, "@{}",)*)?]
                             ),
                             $(
-                                in(reg) $crate::__reg!($c0, $a0),
-                                $(in(reg) $crate::__reg!($c, $a),)*
+                                in(reg) $a0,
+                                $(in(reg) $a,)*
                             )?
                             options(att_syntax, readonly, nostack, preserves_flags)
                         );
