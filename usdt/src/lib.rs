@@ -63,9 +63,10 @@
 //! | `char *`, `const char *`, `string` | `&str`, `String`, `&String`, `&CStr`, `CString` |
 //! | any other pointer (`void *`, `struct x *`) | a raw pointer `*const T` / `*mut T` |
 //!
-//! Strings are passed NUL-terminated: up to 256 bytes are copied onto the stack (no heap
-//! allocation), longer ones to the heap, and a string with an interior NUL is cut there
-//! (where every tracer stops reading). Up to 12 arguments per probe.
+//! Strings are passed NUL-terminated: up to 256 bytes are copied onto the stack, longer ones
+//! into buffers each thread keeps and reuses (no heap allocation per fire), `&CStr` and
+//! `CString` in place; a string with an interior NUL is cut there (where every tracer stops
+//! reading). Up to 12 arguments per probe.
 //!
 //! # Features
 //!
