@@ -16,6 +16,7 @@ const FIXTURES: &[&str] = &[
     env!("CARGO_BIN_EXE_fx_lib"),
     env!("CARGO_BIN_EXE_fx_tiny"),
     env!("CARGO_BIN_EXE_fx_options"),
+    env!("CARGO_BIN_EXE_fx_closures"),
 ];
 const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
 

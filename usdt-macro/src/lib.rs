@@ -5,6 +5,7 @@
 mod dtrace_provider;
 mod options;
 mod provider_attr;
+mod site_value;
 
 use proc_macro::TokenStream;
 
@@ -84,4 +85,12 @@ pub fn provider(attr: TokenStream, item: TokenStream) -> TokenStream {
     provider_attr::expand(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// The expression a probe site evaluates for its arguments (see `site_value`). Not part of
+/// the public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __value(input: TokenStream) -> TokenStream {
+    site_value::expand(input)
 }

@@ -99,6 +99,8 @@ pub use error::Error;
 pub use register::register_probes;
 pub use unique_id::UniqueId;
 
+#[doc(hidden)]
+pub use usdt_macro::__value;
 pub use usdt_macro::{dtrace_provider, provider};
 
 #[cfg(feature = "builder")]

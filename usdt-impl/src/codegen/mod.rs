@@ -1,8 +1,10 @@
 //! The one code generator: the provider model in, one `macro_rules!` per probe out.
 //!
-//! The output is the same for every target: it checks the closure's type and hands the
-//! checked closure to `::usdt::__probe_site!`, which the `usdt` crate defines once per
-//! backend (compiled for the target, so cross builds pick the right one).
+//! The output is the same for every target: each probe macro hands the closure, the
+//! arguments' expected types and what each argument is to `::usdt::__probe!`, which the
+//! `usdt` crate expands into the target's site (compiled for the target, so cross builds
+//! pick the right backend). The less each probe macro holds, the less every crate using it
+//! compiles: it is written as text, and the site's work is `usdt`'s.
 //!
 //! One module per concern: [`names`] (macro names and identifier rules), [`typecheck`]
 //! (the closure's expected signature), [`args`] (what each argument tells the backend) and
@@ -33,10 +35,11 @@ pub struct Options {
     pub provider_name: Option<String>,
     /// The provider file, for error messages.
     pub file: Option<String>,
-    /// Where the closure checks live: `None` puts one inside each expansion (D providers,
-    /// whose types are all built in); `Some(path)`, a module path from the crate root,
-    /// means the front door emits [`typecheck::check_items`] in that module, so argument
-    /// types resolve where they were declared (`#[usdt::provider]` modules).
+    /// Where the closure checks of probes with serializable arguments live: `None` for D
+    /// providers (their types are all built in, and each site names them); `Some(path)`, a
+    /// module path from the crate root, means the front door emits
+    /// [`typecheck::check_items`] in that module, so argument types resolve where they were
+    /// declared (`#[usdt::provider]` modules).
     pub checks_in: Option<String>,
 }
 

@@ -1,12 +1,14 @@
-//! The closure's expected signature.
+//! The arguments' expected types, which each site gives the value it binds them from.
 //!
-//! Each site passes its closure through a function `F: FnOnce() -> R`: `usdt`'s generic
-//! `check::<R, _>` for a D provider (whose types are all nameable anywhere), or the probe's
-//! own check item for a Rust provider (whose types are named in its module). Because the
-//! expected signature is known where the closure is written, rustc checks the closure's body
-//! against it and points a wrong count or a wrong type at the closure's own tokens; an
-//! integer literal takes the declared width. Strings and pointers accept several Rust types,
-//! through the bounds `StrArg` and `PtrArg`, whose messages name what is accepted.
+//! `[ret TYPE]` for most probes: `usdt::__probe!` puts TYPE on the binding of a closure
+//! body written in place (`let (a0, a1): (u8, _) = BODY;`), or passes another expression
+//! through `usdt`'s generic `check::<TYPE, _>`; either way rustc checks the body against it
+//! where the user wrote it and points a wrong count or a wrong type at the closure's own
+//! tokens, and an integer literal takes the declared width. `[path CHECK]` for a probe of a
+//! Rust provider with a serializable argument, whose type is only nameable in the provider's
+//! module: a check item there. Strings and pointers are `_`: several Rust types are accepted,
+//! through the bounds `StrArg` and `PtrArg` where they are converted, whose messages name
+//! what is accepted.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

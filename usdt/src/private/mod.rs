@@ -10,18 +10,18 @@ pub use cstr::{StrBuf, INLINE_STR_LEN};
 pub use json::{Json, Serialize};
 
 /// Marks the path that runs a probe as unlikely, so the compiler lays it out after the hot
-/// code. (`core::hint::cold_path` does the same from Rust 1.95 on.) `extern "C"`, so the
-/// compiler knows it cannot unwind and adds no landing pad (whose register saves would land
-/// on the hot path).
+/// code and moves no argument work before the gate. A call to a `#[cold]` function, because
+/// `core::hint::cold_path` (Rust 1.95) does not reach the successors of an `asm goto`.
+/// `extern "C"`, so the compiler knows it cannot unwind and adds no landing pad (whose
+/// register saves would land on the hot path).
 #[cold]
 #[inline(never)]
 pub extern "C" fn cold_path() {}
 
-/// Gives a site's closure its expected return type `R` where the closure is written, so
-/// rustc checks the closure's body against it (an integer literal takes the declared width,
-/// a wrong type or count is reported at the closure's own tokens). One generic function for
-/// every site: a function item per site would cost each site a type check and a borrow
-/// check of its own.
+/// Gives a closure or function that a site did not get written in place its expected
+/// return type `R`, so rustc checks it against the probe's arguments (see `__probe!`). One
+/// generic function for every site: a function item per site would cost each site a type
+/// check and a borrow check of its own.
 #[inline(always)]
 pub fn check<R, F: FnOnce() -> R>(f: F) -> F {
     f

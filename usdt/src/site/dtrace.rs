@@ -143,12 +143,12 @@ macro_rules! __probe_site {
         provider: $prov:literal,
         probe: $name:literal,
         dtrace_probe: $dname:literal,
-        closure: $f:ident,
+        value: [$($ret:tt)*] $v:expr,
         args: [$(($a0:ident, $s0:literal, $n0:literal, $c0:ident) $(, ($a:ident, $s:literal, $n:literal, $c:ident))*)?]
     ) => {
         if $crate::__dtrace_is_enabled!($prov, $dname) {
             $crate::__private::cold_path();
-            $crate::__bind_args!($f, [$(($a0, $c0) $(, ($a, $c))*)?]);
+            $crate::__bind_args!([$($ret)*] $v, [$(($a0, $c0) $(, ($a, $c))*)?]);
             $crate::__dtrace_probe_asm!(
                 $prov,
                 $dname,

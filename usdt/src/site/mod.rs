@@ -51,51 +51,61 @@ mod dtrace;
 )))]
 mod none;
 
-/// A probe macro's expansion: gives the closure its expected return type, then expands the
+/// A probe macro's expansion: the arguments' expression with its expected type, then the
 /// target's site.
 ///
-/// A closure written in place (`|| ...`, `move || ...`) gets the return type as an annotation
-/// (`|| -> (u8, _) { ... }`): rustc checks its body against it where the user wrote it, and
-/// a site costs no function of its own. Anything else (a closure in a variable, a function)
-/// goes through `check`, or through the provider's own check (`check: [path ...]`) when its
-/// types are only nameable in the provider's module. `_` stands for strings and pointers,
-/// whose accepted types the backend's `StrArg`/`PtrArg` bounds state.
+/// A closure written in place (`|| ...`, `move || ...`) is evaluated where the site binds the
+/// arguments, only while the probe is enabled, with the expected type on the binding (`let
+/// (a0, a1): (u8, _) = ...;`), so rustc checks the body where the user wrote it; `__value!`
+/// decides whether the body can stand there without its closure (see `usdt-macro`'s
+/// `site_value`), which spares the site a closure of its own to compile.
+/// Anything else (a closure in a variable, a function) is called there after going through
+/// `check`, or through the provider's own check (`[path ...]`) when its types are only
+/// nameable in the provider's module. `_` stands for strings and pointers, whose accepted
+/// types the `StrArg`/`PtrArg` bounds state where they are converted.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __probe {
-    ($p:literal, $n:literal, $d:literal, $check:tt, [], $args:tt) => {
-        $crate::__probe!($p, $n, $d, $check, [|| ()], $args)
-    };
-    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [move || $body:expr $(,)?], $args:tt) => {{
-        let __usdt_f = move || -> $ret { $body };
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    // The common case first: macro_rules tries the arms in order.
+    ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [|| $body:expr $(,)?], $args:tt) => {{
+        $crate::__probe_site!(
+            provider: $p, probe: $n, dtrace_probe: $d,
+            value: [$($ret)*] $crate::__value!([$($ret)*] $body),
+            args: $args
+        );
     }};
-    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [|| $body:expr $(,)?], $args:tt) => {{
-        let __usdt_f = || -> $ret { $body };
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [move || $body:expr $(,)?], $args:tt) => {{
+        $crate::__probe_site!(
+            provider: $p, probe: $n, dtrace_probe: $d,
+            value: [$($ret)*] $crate::__value!(move [$($ret)*] $body),
+            args: $args
+        );
     }};
-    ($p:literal, $n:literal, $d:literal, [ret $ret:ty], [$f:expr $(,)?], $args:tt) => {{
-        let __usdt_f = $crate::__private::check::<$ret, _>($f);
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+    ($p:literal, $n:literal, $d:literal, $check:tt, [], $args:tt) => {{
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [()] (), args: $args);
+    }};
+    ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [$f:expr $(,)?], $args:tt) => {{
+        let __usdt_f = $crate::__private::check::<$($ret)*, _>($f);
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [_] __usdt_f(), args: $args);
     }};
     ($p:literal, $n:literal, $d:literal, [path $check:path], [$f:expr $(,)?], $args:tt) => {{
         let __usdt_f = $check($f);
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, closure: __usdt_f, args: $args);
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [_] __usdt_f(), args: $args);
     }};
 }
 
-/// Call the closure and turn every argument it returns into its register value, binding
-/// each to its name (the names come from the caller, so the bindings are the caller's). A
-/// probe of one argument returns the value itself, not a 1-tuple.
+/// Evaluate the arguments' expression and turn every argument into its register value,
+/// binding each to its name (the names come from the caller, so the bindings are the
+/// caller's). A probe of one argument has the value itself, not a 1-tuple.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __bind_args {
-    ($f:ident, [($a:ident, $c:ident)]) => {
-        let $a = $f();
+    ([$($ret:tt)*] $v:expr, [($a:ident, $c:ident)]) => {
+        let $a: $($ret)* = $v;
         $crate::__prepare!($c, $a);
     };
-    ($f:ident, [$(($a:ident, $c:ident)),*]) => {
-        let ($($a,)*) = $f();
+    ([$($ret:tt)*] $v:expr, [$(($a:ident, $c:ident)),*]) => {
+        let ($($a,)*): $($ret)* = $v;
         $($crate::__prepare!($c, $a);)*
     };
 }

@@ -10,7 +10,7 @@ macro_rules! __probe_site {
         provider: $prov:literal,
         probe: $name:literal,
         dtrace_probe: $dname:literal,
-        closure: $f:ident,
+        value: [$($ret:tt)*] $v:expr,
         args: [$(($a0:ident, $s0:literal, $n0:literal, $c0:ident) $(, ($a:ident, $s:literal, $n:literal, $c:ident))*)?]
     ) => {
         let __usdt_enabled: u64;
@@ -29,7 +29,7 @@ macro_rules! __probe_site {
         }
         if __usdt_enabled & 0xffff != 0 {
             $crate::__private::cold_path();
-            $crate::__bind_args!($f, [$(($a0, $c0) $(, ($a, $c))*)?]);
+            $crate::__bind_args!([$($ret)*] $v, [$(($a0, $c0) $(, ($a, $c))*)?]);
             // SAFETY: a NOP, and a note in a section of its own. `readonly`, not `nomem`:
             // the tracer reads memory through pointer arguments here.
             #[allow(named_asm_labels)]
