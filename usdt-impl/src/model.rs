@@ -34,15 +34,16 @@ pub enum ArgType {
     Primitive {
         /// How the tracer sees the value.
         kind: ArgKind,
-        /// The declared Rust type (`usize`, `u8`, `f64`, ...).
-        rust: syn::Type,
+        /// The declared Rust type (`usize`, `u8`, `f64`, ...): a primitive, so an identifier.
+        rust: proc_macro2::Ident,
     },
     /// `&usdt::UniqueId`: passed as its `u64`.
     UniqueId,
-    /// Any `serde::Serialize` type (given as the Rust type the closure returns), passed as a
-    /// JSON string (`{"ok": VALUE}`) made only while the probe is enabled.
-    #[allow(clippy::large_enum_variant)]
-    Serializable(syn::Type),
+    /// Any `serde::Serialize` type (the tokens of the Rust type the closure returns, as
+    /// declared), passed as a JSON string (`{"ok": VALUE}`) made only while the probe is
+    /// enabled. Tokens, not a parsed type: only the attribute's checks parse it, so the
+    /// build-script path links no type parser.
+    Serializable(proc_macro2::TokenStream),
 }
 
 impl Probe {
@@ -126,6 +127,6 @@ fn arg_type(arg: &dtrace_parser::Argument) -> ArgType {
     };
     ArgType::Primitive {
         kind: arg.kind.clone(),
-        rust: syn::parse_str(rust).unwrap_or_else(|_| syn::parse_quote!(usize)),
+        rust: proc_macro2::Ident::new(rust, proc_macro2::Span::call_site()),
     }
 }

@@ -1,7 +1,7 @@
 //! `#[usdt::provider] mod name { fn probe(args...) {} }`: a provider defined in Rust.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -113,9 +113,14 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
 
 /// How a declared Rust type reaches the tracer.
 fn arg_type(ty: &Type) -> ArgType {
+    // Only reached for a type that is a lone identifier (`u8`, `f64`, ...).
     let primitive = |kind| ArgType::Primitive {
         kind,
-        rust: ty.clone(),
+        rust: match ty {
+            Type::Path(p) => p.path.get_ident().cloned(),
+            _ => None,
+        }
+        .unwrap_or_else(|| proc_macro2::Ident::new("u64", proc_macro2::Span::call_site())),
     };
     let int = |signed, bits| primitive(ArgKind::Integer { signed, bits });
     match ty {
@@ -135,7 +140,7 @@ fn arg_type(ty: &Type) -> ArgType {
                 Some("f32") => primitive(ArgKind::Float { bits: 32 }),
                 Some("f64") => primitive(ArgKind::Float { bits: 64 }),
                 Some("String") => ArgType::Native(ArgKind::String),
-                _ => ArgType::Serializable(ty.clone()),
+                _ => ArgType::Serializable(ty.to_token_stream()),
             }
         }
         Type::Reference(r) => match &*r.elem {
@@ -151,9 +156,9 @@ fn arg_type(ty: &Type) -> ArgType {
             Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "CStr") => {
                 ArgType::Native(ArgKind::String)
             }
-            _ => ArgType::Serializable(ty.clone()),
+            _ => ArgType::Serializable(ty.to_token_stream()),
         },
         Type::Ptr(_) => ArgType::Native(ArgKind::OpaquePointer),
-        _ => ArgType::Serializable(ty.clone()),
+        _ => ArgType::Serializable(ty.to_token_stream()),
     }
 }

@@ -1,6 +1,6 @@
 //! Macro names, and the rules that provider and probe names must follow to make them.
 
-use proc_macro2::Ident;
+use proc_macro2::{Ident, Span};
 
 use crate::{Error, Options, Probe, Provider};
 
@@ -37,9 +37,15 @@ fn ident(
     span: Option<dtrace_parser::Span>,
     what: impl Fn() -> String,
 ) -> Result<Ident, Error> {
-    match syn::parse_str::<Ident>(name) {
-        Ok(ident) => Ok(ident),
-        Err(_) if is_identifier(name) => Err(Error::new(
+    if !is_identifier(name) {
+        return Err(Error::new(
+            options.file.as_deref(),
+            span,
+            format!("{} is not a valid Rust identifier", what()),
+        ));
+    }
+    if KEYWORDS.contains(&name) {
+        return Err(Error::new(
             options.file.as_deref(),
             span,
             format!(
@@ -47,14 +53,20 @@ fn ident(
                  rename the provider with `provider = \"...\"`",
                 what()
             ),
-        )),
-        Err(_) => Err(Error::new(
-            options.file.as_deref(),
-            span,
-            format!("{} is not a valid Rust identifier", what()),
-        )),
+        ));
     }
+    Ok(Ident::new(name, Span::call_site()))
 }
+
+/// Rust's keywords, strict and reserved, in every edition, and `_`: none can name a macro
+/// or a module.
+const KEYWORDS: &[&str] = &[
+    "_", "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 /// Whether `name` has the shape of an identifier (letters, digits, `_`, not starting with a
 /// digit), keyword or not.

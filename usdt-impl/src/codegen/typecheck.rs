@@ -39,7 +39,7 @@ pub fn check(probe: &Probe, options: &Options) -> Result<String, Error> {
             ArgType::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer)
             | ArgType::Serializable(_) => "_".to_owned(),
             ArgType::Native(kind) => kind.rust_type(),
-            ArgType::Primitive { rust, .. } => quote!(#rust).to_string(),
+            ArgType::Primitive { rust, .. } => rust.to_string(),
             ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
         });
     }
@@ -92,7 +92,8 @@ pub fn check_items(provider: &Provider, options: &Options) -> Result<TokenStream
         out.extend(quote!(#[doc(hidden)] #[allow(clippy::type_complexity)] #f));
         for arg in &probe.args {
             if let ArgType::Serializable(ty) = arg {
-                let inner = match ty {
+                let ty = serializable_type(ty);
+                let inner = match &ty {
                     syn::Type::Reference(r) => &*r.elem,
                     other => other,
                 };
@@ -138,7 +139,7 @@ fn check_fn(
             ArgType::Primitive { rust, .. } => quote!(#rust),
             ArgType::UniqueId => quote!(&#lifetime ::usdt::UniqueId),
             ArgType::Serializable(ty) => {
-                let mut ty = ty.clone();
+                let mut ty = serializable_type(ty);
                 NameLifetimes(lifetime.clone()).visit_type_mut(&mut ty);
                 quote!(#ty)
             }
@@ -161,6 +162,12 @@ fn check_fn(
             f
         }
     })
+}
+
+/// A serializable argument's type, parsed again from its tokens (they were a type when the
+/// front door read them; an unparsable one stands as `_` and fails to check).
+fn serializable_type(tokens: &TokenStream) -> syn::Type {
+    syn::parse2(tokens.clone()).unwrap_or_else(|_| syn::parse_quote!(_))
 }
 
 /// Gives every elided or anonymous reference lifetime one name, so the type can stand in a

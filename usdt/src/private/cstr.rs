@@ -88,6 +88,8 @@ fn copy_long(bytes: &[u8]) -> Option<u64> {
         if buffer.capacity() > KEEP_CAPACITY && bytes.len() < buffer.capacity() / 4 {
             buffer.shrink_to(bytes.len() + 1);
         }
+        // One allocation for the string and its NUL, not two.
+        buffer.reserve_exact(bytes.len() + 1);
         buffer.extend_from_slice(bytes);
         buffer.push(0);
         Some(buffer.as_ptr() as usize as u64)
