@@ -713,7 +713,7 @@ def main():
         args.loop_n, args.fires, args.runs, args.reps, args.alloc_fires = 100_000, 20_000, 1, 1, 2_000
         profiles = ["debug"]
     else:
-        args.loop_n, args.fires, args.runs, args.reps, args.alloc_fires = 10_000_000, 2_000_000, 5, 3, 200_000
+        args.loop_n, args.fires, args.runs, args.reps, args.alloc_fires = 10_000_000, 2_000_000, 5, 5, 200_000
         profiles = ["debug", "release"]
     nprobes = 200
     if os.geteuid() != 0:

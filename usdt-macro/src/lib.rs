@@ -19,8 +19,9 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// The path is relative to the invoking crate's `Cargo.toml` (or, failing that, to the
-/// invoking source file's directory); the crate is rebuilt when the file changes. Invoke it at the crate root, before the modules that fire the probes: the
-/// macros are then usable anywhere after it, and by path (`crate::test_start!`).
+/// invoking source file's directory); the crate is rebuilt when the file changes. Invoke it
+/// at the crate root, before the modules that fire the probes: the macros are then usable
+/// anywhere after it, and by path (`crate::test_start!`).
 ///
 /// Each generated macro takes a closure returning the probe's arguments (a single value, or
 /// a tuple), or nothing for a probe without arguments (`test_ping!()`):
@@ -29,11 +30,11 @@ use proc_macro::TokenStream;
 /// test_stop!(|| ("hello", counter));
 /// ```
 ///
-/// It expands to a check of the closure's type (so a wrong count or type is a compile error
-/// at the closure), then the target's probe site: on Linux x86_64, `cmpw $0, SEMAPHORE(%rip);
-/// jne` on the hot path, and out of line the closure, the 5-byte NOP and its
-/// `.note.stapsdt` entry. A disabled probe costs those two instructions; the closure never
-/// runs.
+/// It expands to the target's probe site: on Linux x86_64, `cmpw $0, SEMAPHORE(%rip); jne`
+/// on the hot path, and out of line the closure's body (checked against the probe's
+/// argument types where it is written, so a wrong count or type is a compile error at the
+/// closure), the 5-byte NOP and its `.note.stapsdt` entry. A disabled probe costs those two
+/// instructions; the closure never runs.
 ///
 /// A malformed provider file is a compile error naming the file, line and column
 /// (`test.d:3:21: unknown type 'uint7_t' in probe 'start'`).
