@@ -2,7 +2,7 @@
 //!
 //! `[ret TYPE]` for most probes: `usdt::__probe!` puts TYPE on the binding of a closure
 //! body written in place (`let (a0, a1): (u8, _) = BODY;`), or passes another expression
-//! through `usdt`'s generic `check::<TYPE, _>`; either way rustc checks the body against it
+//! through `usdt`'s generic `call::<TYPE, _>`; either way rustc checks the body against it
 //! where the user wrote it and points a wrong count or a wrong type at the closure's own
 //! tokens, and an integer literal takes the declared width. `[path CHECK]` for a probe of a
 //! Rust provider with a serializable argument, whose type is only nameable in the provider's

@@ -18,11 +18,11 @@ pub use json::{Json, Serialize};
 #[inline(never)]
 pub extern "C" fn cold_path() {}
 
-/// Gives a closure or function that a site did not get written in place its expected
-/// return type `R`, so rustc checks it against the probe's arguments (see `__probe!`). One
-/// generic function for every site: a function item per site would cost each site a type
-/// check and a borrow check of its own.
+/// Calls a closure or function that a site did not get written in place, giving it the
+/// expected return type `R`, so rustc checks it against the probe's arguments (see
+/// `__probe!`). One generic function for every site: a function item per site would cost
+/// each site a type check and a borrow check of its own.
 #[inline(always)]
-pub fn check<R, F: FnOnce() -> R>(f: F) -> F {
-    f
+pub fn call<R, F: FnOnce() -> R>(f: F) -> R {
+    f()
 }

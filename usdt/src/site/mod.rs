@@ -59,9 +59,9 @@ mod none;
 /// (a0, a1): (u8, _) = ...;`), so rustc checks the body where the user wrote it; `__value!`
 /// decides whether the body can stand there without its closure (see `usdt-macro`'s
 /// `site_value`), which spares the site a closure of its own to compile.
-/// Anything else (a closure in a variable, a function) is called there after going through
-/// `check`, or through the provider's own check (`[path ...]`) when its types are only
-/// nameable in the provider's module. `_` stands for strings and pointers, whose accepted
+/// Anything else (a closure in a variable, a function) is evaluated and called there too,
+/// through `call` (which gives it the expected return type), or through the provider's own
+/// check (`[path ...]`) when its types are only nameable in the provider's module. `_` stands for strings and pointers, whose accepted
 /// types the `StrArg`/`PtrArg` bounds state where they are converted.
 #[doc(hidden)]
 #[macro_export]
@@ -85,12 +85,18 @@ macro_rules! __probe {
         $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [()] (), args: $args);
     }};
     ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [$f:expr $(,)?], $args:tt) => {{
-        let __usdt_f = $crate::__private::check::<$($ret)*, _>($f);
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [_] __usdt_f(), args: $args);
+        $crate::__probe_site!(
+            provider: $p, probe: $n, dtrace_probe: $d,
+            value: [_] $crate::__private::call::<$($ret)*, _>($f),
+            args: $args
+        );
     }};
     ($p:literal, $n:literal, $d:literal, [path $check:path], [$f:expr $(,)?], $args:tt) => {{
-        let __usdt_f = $check($f);
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [_] __usdt_f(), args: $args);
+        $crate::__probe_site!(
+            provider: $p, probe: $n, dtrace_probe: $d,
+            value: [_] ($check($f))(),
+            args: $args
+        );
     }};
 }
 
