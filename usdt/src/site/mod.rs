@@ -54,15 +54,16 @@ mod none;
 /// A probe macro's expansion: the arguments' expression with its expected type, then the
 /// target's site.
 ///
-/// A closure written in place (`|| ...`, `move || ...`) is evaluated where the site binds the
-/// arguments, only while the probe is enabled, with the expected type on the binding (`let
-/// (a0, a1): (u8, _) = ...;`), so rustc checks the body where the user wrote it; `__value!`
-/// decides whether the body can stand there without its closure (see `usdt-macro`'s
-/// `site_value`), which spares the site a closure of its own to compile.
+/// A closure written in place (`|| ...`, `move || ...`) is evaluated where the site binds
+/// the arguments, only while the probe is enabled, with the expected type on the binding
+/// (`let (a0, a1): (u8, _) = ...;`), so rustc checks the body where the user wrote it;
+/// `__value!` decides whether the body can stand there without its closure (see
+/// `usdt-macro`'s `site_value`), which spares the site a closure of its own to compile.
 /// Anything else (a closure in a variable, a function) is evaluated and called there too,
 /// through `call` (which gives it the expected return type), or through the provider's own
-/// check (`[path ...]`) when its types are only nameable in the provider's module. `_` stands for strings and pointers, whose accepted
-/// types the `StrArg`/`PtrArg` bounds state where they are converted.
+/// check (`[path ...]`) when its types are only nameable in the provider's module. `_`
+/// stands for strings and pointers, whose accepted types the `StrArg`/`PtrArg` bounds state
+/// where they are converted.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __probe {
