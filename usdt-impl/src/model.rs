@@ -52,6 +52,13 @@ impl Probe {
     pub fn dtrace_name(&self) -> String {
         self.name.replace("__", "-")
     }
+
+    /// Whether an argument is a serializable Rust type (only `#[usdt::provider]` has them).
+    pub fn serializes(&self) -> bool {
+        self.args
+            .iter()
+            .any(|a| matches!(a, ArgType::Serializable(_)))
+    }
 }
 
 impl ArgType {

@@ -113,36 +113,18 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
 
 /// How a declared Rust type reaches the tracer.
 fn arg_type(ty: &Type) -> ArgType {
-    // Only reached for a type that is a lone identifier (`u8`, `f64`, ...).
-    let primitive = |kind| ArgType::Primitive {
-        kind,
-        rust: match ty {
-            Type::Path(p) => p.path.get_ident().cloned(),
-            _ => None,
-        }
-        .unwrap_or_else(|| proc_macro2::Ident::new("u64", proc_macro2::Span::call_site())),
-    };
-    let int = |signed, bits| primitive(ArgKind::Integer { signed, bits });
     match ty {
-        Type::Path(p) if p.qself.is_none() => {
-            match p.path.get_ident().map(|i| i.to_string()).as_deref() {
-                Some("u8") => int(false, 8),
-                Some("u16") => int(false, 16),
-                Some("u32") => int(false, 32),
-                Some("u64") => int(false, 64),
-                Some("usize") => int(false, usize::BITS as u8),
-                Some("i8") => int(true, 8),
-                Some("i16") => int(true, 16),
-                Some("i32") => int(true, 32),
-                Some("i64") => int(true, 64),
-                Some("isize") => int(true, isize::BITS as u8),
-                Some("bool") => primitive(ArgKind::Bool),
-                Some("f32") => primitive(ArgKind::Float { bits: 32 }),
-                Some("f64") => primitive(ArgKind::Float { bits: 64 }),
-                Some("String") => ArgType::Native(ArgKind::String),
-                _ => ArgType::Serializable(ty.to_token_stream()),
-            }
-        }
+        Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+            Some(ident) if ident == "String" => ArgType::Native(ArgKind::String),
+            Some(ident) => match primitive_kind(ident) {
+                Some(kind) => ArgType::Primitive {
+                    kind,
+                    rust: ident.clone(),
+                },
+                None => ArgType::Serializable(ty.to_token_stream()),
+            },
+            None => ArgType::Serializable(ty.to_token_stream()),
+        },
         Type::Reference(r) => match &*r.elem {
             Type::Path(p) if p.path.is_ident("str") => ArgType::Native(ArgKind::String),
             Type::Path(p)
@@ -160,5 +142,26 @@ fn arg_type(ty: &Type) -> ArgType {
         },
         Type::Ptr(_) => ArgType::Native(ArgKind::OpaquePointer),
         _ => ArgType::Serializable(ty.to_token_stream()),
+    }
+}
+
+/// How the tracer sees a Rust primitive named `ident`, if it is one.
+fn primitive_kind(ident: &proc_macro2::Ident) -> Option<ArgKind> {
+    let int = |signed, bits| Some(ArgKind::Integer { signed, bits });
+    match ident.to_string().as_str() {
+        "u8" => int(false, 8),
+        "u16" => int(false, 16),
+        "u32" => int(false, 32),
+        "u64" => int(false, 64),
+        "usize" => int(false, usize::BITS as u8),
+        "i8" => int(true, 8),
+        "i16" => int(true, 16),
+        "i32" => int(true, 32),
+        "i64" => int(true, 64),
+        "isize" => int(true, isize::BITS as u8),
+        "bool" => Some(ArgKind::Bool),
+        "f32" => Some(ArgKind::Float { bits: 32 }),
+        "f64" => Some(ArgKind::Float { bits: 64 }),
+        _ => None,
     }
 }

@@ -66,7 +66,7 @@ fn probe_macro(
         ));
     }
     let name = names::probe_macro(provider, probe, options)?;
-    let check = typecheck::check(probe, options)?;
+    let check = typecheck::check(probe, options);
     let site_args = args::site_list(probe);
     let prov = &provider.name;
     let stapsdt = &probe.name;

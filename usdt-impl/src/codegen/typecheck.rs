@@ -24,13 +24,9 @@ const LIFETIME: &str = "'__usdt";
 /// How a site gives its closure the expected return type (see `usdt::__probe!`), as text:
 /// `[ret TYPE]`, or `[path CHECK]` through the probe's check item in the provider's module
 /// when an argument type is only nameable there (a serializable type).
-pub fn check(probe: &Probe, options: &Options) -> Result<String, Error> {
-    let serializes = probe
-        .args
-        .iter()
-        .any(|a| matches!(a, ArgType::Serializable(_)));
-    if let (Some(module), true) = (&options.checks_in, serializes) {
-        return Ok(format!("[path $crate::{module}::{}]", check_name(probe)));
+pub fn check(probe: &Probe, options: &Options) -> String {
+    if let (Some(module), true) = (&options.checks_in, probe.serializes()) {
+        return format!("[path $crate::{module}::{}]", check_name(probe));
     }
     let mut types = Vec::new();
     for arg in &probe.args {
@@ -43,10 +39,10 @@ pub fn check(probe: &Probe, options: &Options) -> Result<String, Error> {
             ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
         });
     }
-    Ok(match types.as_slice() {
+    match types.as_slice() {
         [one] => format!("[ret {one}]"),
         many => format!("[ret ({})]", many.join(", ")),
-    })
+    }
 }
 
 /// The Rust type of a native integer, `bool` or float argument.
@@ -69,20 +65,13 @@ fn rust_type(
     Ok(quote!(#ty))
 }
 
-/// The check items of every probe of `provider` that has a serializable argument (hidden, `pub(crate)`), and an assertion per
-/// serializable type that it implements `Serialize`, for a front door that puts them in a
-/// module.
+/// The check items of every probe of `provider` that has a serializable argument (hidden,
+/// `pub(crate)`), and an assertion per serializable type that it implements `Serialize`, for
+/// a front door that puts them in a module.
 pub fn check_items(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
-    for probe in &provider.probes {
-        // Only these need a check item; the others' types are nameable at every site.
-        if !probe
-            .args
-            .iter()
-            .any(|a| matches!(a, ArgType::Serializable(_)))
-        {
-            continue;
-        }
+    // Only these need a check item; the others' types are nameable at every site.
+    for probe in provider.probes.iter().filter(|p| p.serializes()) {
         let f = check_fn(
             &check_name(probe),
             probe,

@@ -49,47 +49,32 @@ pub trait StrArg {
     fn c_str(&self, buf: &mut StrBuf) -> u64;
 }
 
-impl StrArg for &str {
-    #[inline(always)]
-    fn c_str(&self, buf: &mut StrBuf) -> u64 {
-        buf.copy(self.as_bytes())
-    }
+/// The string types whose bytes are copied to be NUL-terminated.
+macro_rules! copied {
+    ($($t:ty),*) => {$(
+        impl StrArg for $t {
+            #[inline(always)]
+            fn c_str(&self, buf: &mut StrBuf) -> u64 {
+                buf.copy(self.as_bytes())
+            }
+        }
+    )*};
 }
+copied!(&str, &String, String);
 
-impl StrArg for &String {
-    #[inline(always)]
-    fn c_str(&self, buf: &mut StrBuf) -> u64 {
-        buf.copy(self.as_bytes())
-    }
+/// The C strings, NUL-terminated already, read in place: a borrowed one outlives the
+/// closure that returned it, an owned one is kept by the site until after the probe.
+macro_rules! in_place {
+    ($($t:ty),*) => {$(
+        impl StrArg for $t {
+            #[inline(always)]
+            fn c_str(&self, _: &mut StrBuf) -> u64 {
+                self.as_ptr() as usize as u64
+            }
+        }
+    )*};
 }
-
-impl StrArg for String {
-    #[inline(always)]
-    fn c_str(&self, buf: &mut StrBuf) -> u64 {
-        buf.copy(self.as_bytes())
-    }
-}
-
-impl StrArg for &CStr {
-    #[inline(always)]
-    fn c_str(&self, _: &mut StrBuf) -> u64 {
-        self.as_ptr() as usize as u64
-    }
-}
-
-impl StrArg for &CString {
-    #[inline(always)]
-    fn c_str(&self, _: &mut StrBuf) -> u64 {
-        self.as_ptr() as usize as u64
-    }
-}
-
-impl StrArg for CString {
-    #[inline(always)]
-    fn c_str(&self, _: &mut StrBuf) -> u64 {
-        self.as_ptr() as usize as u64
-    }
-}
+in_place!(&CStr, &CString, CString);
 
 #[diagnostic::on_unimplemented(
     message = "a pointer probe argument takes a raw pointer (`*const T`, `*mut T`), not `{Self}`",
