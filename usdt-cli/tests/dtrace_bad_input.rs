@@ -4,22 +4,9 @@
 mod cross;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use cross::{object, scratch, usdt, ILLUMOS};
+use cross::{assert_clean_error, object, scratch, usdt, ILLUMOS};
 use object::{Object, ObjectSection};
-
-/// Asserts a failed run whose stderr is one `usdt: error:` line holding `needles`.
-fn assert_clean_error(out: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("usdt: error: "), "{stderr}");
-    for needle in needles {
-        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
-    }
-}
 
 /// Both commands fail on `path` with `needles` in the message.
 fn both_fail(path: &Path, needles: &[&str]) {

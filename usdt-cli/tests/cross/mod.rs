@@ -9,7 +9,7 @@
 mod shared;
 // Each test binary uses some of these.
 #[allow(unused_imports)]
-pub use shared::{list_json, skip, usdt};
+pub use shared::{assert_clean_error, list_json, skip, usdt};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,5 @@
-//! What every test binary of the CLI uses, whatever its fixtures: the skip rule and running
-//! the `usdt` binary.
+//! What every test binary of the CLI uses, whatever its fixtures: the skip rule, running
+//! the `usdt` binary, and what a clean failure of it looks like.
 
 #![allow(dead_code)] // each test binary uses some of these
 
@@ -26,6 +26,18 @@ where
         .args(args)
         .output()
         .expect("cannot run usdt")
+}
+
+/// Asserts a failed run whose stderr is one `usdt: error:` line holding `needles`.
+pub fn assert_clean_error(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("usdt: error: "), "{stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    }
 }
 
 /// Runs `usdt list --json ARGS...`, which must succeed, and returns the parsed array.
