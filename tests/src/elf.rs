@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use object::{Object, ObjectSection, ObjectSegment, SegmentFlags};
+use object::{Object, ObjectSection, ObjectSegment, ObjectSymbol, SegmentFlags};
 
 use crate::HarnessError;
 
@@ -169,6 +169,39 @@ impl Elf {
             }
         }
         Err(self.error(format!("no section holds {addr:#x}..+{len}")))
+    }
+
+    /// The address ranges of the executable `PT_LOAD` segments.
+    pub fn executable_ranges(&self) -> Result<Vec<std::ops::Range<u64>>, HarnessError> {
+        Ok(self
+            .object()?
+            .segments()
+            .filter(|s| {
+                matches!(s.flags(), SegmentFlags::Elf { p_flags } if p_flags & object::elf::PF_X != 0)
+            })
+            .map(|s| s.address()..s.address().saturating_add(s.size()))
+            .collect())
+    }
+
+    /// The (mangled) name of the sized function symbol of `.symtab` whose bytes hold
+    /// `addr`, if any.
+    pub fn function_at(&self, addr: u64) -> Result<Option<String>, HarnessError> {
+        Ok(self
+            .object()?
+            .symbols()
+            .filter(|s| s.kind() == object::SymbolKind::Text && s.size() > 0)
+            .find(|s| s.address() <= addr && addr < s.address().saturating_add(s.size()))
+            .and_then(|s| s.name().ok().map(str::to_owned)))
+    }
+
+    /// The (mangled) names of the defined function symbols of `.symtab`.
+    pub fn function_names(&self) -> Result<Vec<String>, HarnessError> {
+        Ok(self
+            .object()?
+            .symbols()
+            .filter(|s| s.kind() == object::SymbolKind::Text && s.is_definition())
+            .filter_map(|s| s.name().ok().map(str::to_owned))
+            .collect())
     }
 
     /// How far the file offset of `addr` is from `addr` itself (file offset minus address),

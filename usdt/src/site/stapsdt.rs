@@ -68,17 +68,53 @@ macro_rules! __stapsdt_semaphore {
 /// The `.note.stapsdt` entry of one site (type 3: pc, `.stapsdt.base`, semaphore, provider,
 /// name, arguments) and the `.stapsdt.base` anchor that tracers use to detect prelinking.
 ///
-/// The note is in the same section group as the code (`"?"`), so it is discarded with a
-/// discarded function instead of pointing at nothing. `.stapsdt.base` is executable (`x`)
-/// so that the linker puts it in the segment of the probe sites: perf turns a probe's address
-/// into a file offset with the address-to-offset shift of `.stapsdt.base`'s segment, and lld
-/// gives read-only data a segment with another shift than `.text`.
+/// A note must go wherever its code goes. When `--gc-sections` drops a function the binary
+/// never calls (or a copy of an inlined one), a note that stayed would point into the ELF
+/// header: bpftrace warns, perf probes `0xffff...`, and gdb writes its breakpoint into the
+/// program headers. So each note's section is tied to the code's:
+///
+/// - `o` (`SHF_LINK_ORDER`), naming a label at the site: lld and GNU ld drop the note with
+///   the section the label is in (the function's, with rustc's `-ffunction-sections`), and
+///   keep it exactly when that section is kept;
+/// - `?`: when the function is in a COMDAT group (generic and inline functions may be), the
+///   note joins the group, and goes when the linker keeps another copy of the group;
+/// - mold keeps every non-allocated section whatever `--gc-sections` drops, so there the
+///   code is kept instead: an empty allocated note section (`.note.usdt.keep`), tied to the
+///   code the same way, holds an `R_*_NONE` relocation to the site. mold keeps every
+///   allocated note, and so the code; lld and GNU ld drop it with the code like the note
+///   (GNU ld drops it from the output too, being empty; lld leaves an empty section).
+///
+/// Each tie needs a symbol of its own, defined at the site before the sections that name
+/// it: `.Lusdt_atN`, numbered by a counter of the assembly module (`.Lusdt_sites`) through
+/// an `.altmacro` expansion, since an inline-asm template cannot make a name unique itself.
+/// The labels are local and hidden and have no type, so symbolizers (perf, gdb, Rust's
+/// backtraces) keep naming the function.
+///
+/// `.stapsdt.base` is executable (`x`) so that the linker puts it in the segment of the
+/// probe sites: perf turns a probe's address into a file offset with the address-to-offset
+/// shift of `.stapsdt.base`'s segment, and lld gives read-only data a segment with another
+/// shift than `.text`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __stapsdt_note {
     ($prov:literal, $name:literal, $pc:literal, [$($arg:literal),* $(,)?]) => {
         concat!(
-            ".pushsection .note.stapsdt,\"?\",\"note\"\n",
+            ".ifndef .Lusdt_sites\n",
+            ".set .Lusdt_sites, 0\n",
+            ".endif\n",
+            ".set .Lusdt_sites, .Lusdt_sites + 1\n",
+            ".macro __usdt_note_sections n\n",
+            ".Lusdt_at\\n:\n",
+            ".hidden .Lusdt_at\\n\n",
+            ".pushsection .note.usdt.keep,\"a?o\",\"note\",.Lusdt_at\\n\n",
+            ".reloc ., BFD_RELOC_NONE, .Lusdt_at\\n\n",
+            ".popsection\n",
+            ".pushsection .note.stapsdt,\"?o\",\"note\",.Lusdt_at\\n\n",
+            ".endm\n",
+            ".altmacro\n",
+            "__usdt_note_sections %(.Lusdt_sites)\n",
+            ".noaltmacro\n",
+            ".purgem __usdt_note_sections\n",
             ".balign 4\n",
             ".4byte 992f-991f, 994f-993f, 3\n",
             "991: .asciz \"stapsdt\"\n",
