@@ -28,7 +28,8 @@ pub struct Header {
     pub model: DataModel,
     /// Byte order of every multi-byte field (`DOF_ID_ENCODING`).
     pub encoding: Encoding,
-    /// DOF format version (`DOF_ID_VERSION`): 1, or 2 with is-enabled probes.
+    /// DOF format version (`DOF_ID_VERSION`): 1, or 2 with is-enabled probes, or 3 (2's
+    /// layout, which macOS requires).
     pub version: u8,
     /// DIF instruction set version (`DOF_ID_DIFVERS`).
     pub dif_version: u8,

@@ -38,6 +38,9 @@ pub const DOF_ENCODE_MSB: u8 = 2;
 pub const DOF_VERSION_1: u8 = 1;
 /// `DOF_VERSION_2`: adds is-enabled probe offsets (`dofpv_prenoffs`, `dofpr_enoffidx`).
 pub const DOF_VERSION_2: u8 = 2;
+/// `DOF_VERSION_3`: the layout of version 2 under another number. macOS accepts nothing
+/// else (xnu's `dtrace_dof_slurp`), and Oracle's `dtrace -G` writes it too.
+pub const DOF_VERSION_3: u8 = 3;
 /// `DIF_VERSION_2`: the only DIF version kernels accept.
 pub const DIF_VERSION_2: u8 = 2;
 /// `DIF_DIR_NREGS`: DIF integer registers.

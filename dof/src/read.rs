@@ -84,7 +84,10 @@ fn read_header(bytes: &[u8]) -> Result<(Header, bool), ReadError> {
         other => return Err(unsupported("encoding", other)),
     };
     let version = ident[raw::DOF_ID_VERSION];
-    if version != raw::DOF_VERSION_1 && version != raw::DOF_VERSION_2 {
+    if !matches!(
+        version,
+        raw::DOF_VERSION_1 | raw::DOF_VERSION_2 | raw::DOF_VERSION_3
+    ) {
         return Err(unsupported("DOF version", version));
     }
     let dif_version = ident[raw::DOF_ID_DIFVERS];

@@ -32,6 +32,28 @@ pub const MAX_PROBE_NAME: usize = raw::DTRACE_NAMELEN - 1;
 /// Longest argument type name written (`DTRACE_ARGTYPELEN` less the NUL).
 pub const MAX_ARG_TYPE: usize = raw::DTRACE_ARGTYPELEN - 1;
 
+/// The DOF format version a document is written as. Both have the same layout; kernels
+/// differ in the number they accept: illumos and FreeBSD take 1 and 2, macOS only 3.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Version {
+    /// `DOF_VERSION_2`, as `dtrace -G` writes it on illumos and FreeBSD.
+    #[default]
+    V2,
+    /// `DOF_VERSION_3`, the only version macOS accepts.
+    V3,
+}
+
+impl Version {
+    /// The `DOF_ID_VERSION` byte.
+    pub fn to_raw(self) -> u8 {
+        match self {
+            Version::V2 => raw::DOF_VERSION_2,
+            Version::V3 => raw::DOF_VERSION_3,
+        }
+    }
+}
+
 /// One section before layout: its header fields but the offset, and its data.
 struct Pending {
     kind: u32,
@@ -59,6 +81,17 @@ impl Dof {
         model: DataModel,
         encoding: Encoding,
     ) -> Result<Vec<u8>, WriteError> {
+        self.to_bytes_as(Version::V2, model, encoding)
+    }
+
+    /// Encodes the document as DOF `version` for a machine with the given data model and
+    /// byte order, as [`to_bytes_for`](Dof::to_bytes_for) does for version 2.
+    pub fn to_bytes_as(
+        &self,
+        version: Version,
+        model: DataModel,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, WriteError> {
         let swap = encoding != Encoding::NATIVE;
         let mut sections = Vec::new();
         for provider in &self.providers {
@@ -69,12 +102,17 @@ impl Dof {
             })?;
             sections.extend(encode_provider(provider, first, swap)?);
         }
-        Ok(lay_out(&sections, model, encoding))
+        Ok(lay_out(&sections, version, model, encoding))
     }
 }
 
 /// Places the header, the section table and the section data.
-fn lay_out(sections: &[Pending], model: DataModel, encoding: Encoding) -> Vec<u8> {
+fn lay_out(
+    sections: &[Pending],
+    version: Version,
+    model: DataModel,
+    encoding: Encoding,
+) -> Vec<u8> {
     let swap = encoding != Encoding::NATIVE;
     let header_size = std::mem::size_of::<DofHdr>();
     let table_size = std::mem::size_of::<DofSec>() * sections.len();
@@ -106,7 +144,7 @@ fn lay_out(sections: &[Pending], model: DataModel, encoding: Encoding) -> Vec<u8
     ident[..4].copy_from_slice(&raw::DOF_MAGIC);
     ident[raw::DOF_ID_MODEL] = model.to_raw();
     ident[raw::DOF_ID_ENCODING] = encoding.to_raw();
-    ident[raw::DOF_ID_VERSION] = raw::DOF_VERSION_2;
+    ident[raw::DOF_ID_VERSION] = version.to_raw();
     ident[raw::DOF_ID_DIFVERS] = raw::DIF_VERSION_2;
     ident[raw::DOF_ID_DIFIREG] = raw::DIF_DIR_NREGS;
     ident[raw::DOF_ID_DIFTREG] = raw::DIF_DTR_NREGS;

@@ -49,8 +49,8 @@ fn header_defects() {
         "header: unsupported encoding 0"
     );
     assert_eq!(
-        read_error(&with_byte(6, 3)),
-        "header: unsupported DOF version 3"
+        read_error(&with_byte(6, 4)),
+        "header: unsupported DOF version 4"
     );
     assert_eq!(
         read_error(&with_byte(7, 9)),

@@ -176,6 +176,24 @@ fn golden_bytes_read_back() {
     assert_eq!(file.provider_sections, [5]);
 }
 
+/// Version 3, which macOS requires, is version 2's layout under another number: the same
+/// bytes but the version byte, and read back the same.
+#[test]
+fn version_3_is_version_2_renumbered() {
+    let mut want = expected();
+    want[6] = 3; // dofh_ident[DOF_ID_VERSION]: DOF_VERSION_3
+    let bytes = example()
+        .to_bytes_as(
+            dof::Version::V3,
+            dof::DataModel::NATIVE,
+            dof::Encoding::NATIVE,
+        )
+        .unwrap();
+    assert_eq!(bytes, want);
+    assert_eq!(Dof::from_bytes(&bytes).unwrap(), example());
+    assert_eq!(DofFile::parse(&bytes).unwrap().header.version, 3);
+}
+
 #[test]
 fn golden_pretty_print() {
     let file = DofFile::parse(&expected()).unwrap();

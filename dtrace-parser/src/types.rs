@@ -132,7 +132,8 @@ fn is_identifier(word: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The built-in type names that are not C keywords.
+/// The built-in type names that are not C keywords: C99's, POSIX's, and the illumos,
+/// FreeBSD and Darwin (Mach) typedefs that real provider files use, at their LP64 widths.
 fn builtin(name: &str) -> Option<Base> {
     let int = |signed, bits| Some(Base::Int { signed, bits });
     match name {
@@ -144,17 +145,25 @@ fn builtin(name: &str) -> Option<Base> {
         "uint16_t" | "ushort_t" | "u_short" | "u_int16_t" | "in_port_t" | "sa_family_t"
         | "char16_t" => int(false, 16),
         "int32_t" | "pid_t" | "key_t" | "clockid_t" | "wchar_t" | "int_t" | "zoneid_t"
-        | "processorid_t" | "psetid_t" | "taskid_t" | "ctid_t" => int(true, 32),
+        | "processorid_t" | "psetid_t" | "taskid_t" | "ctid_t" | "lwpid_t" | "errno_t"
+        | "boolean_t" | "integer_t" | "kern_return_t" | "mach_msg_return_t"
+        | "mach_msg_id_t" | "vm_prot_t" => int(true, 32),
         "uint32_t" | "u_int32_t" | "uid_t" | "gid_t" | "id_t" | "mode_t" | "useconds_t"
-        | "socklen_t" | "in_addr_t" | "uint_t" | "u_int" | "major_t" | "minor_t" | "char32_t" => {
-            int(false, 32)
-        }
+        | "socklen_t" | "in_addr_t" | "uint_t" | "u_int" | "uint" | "major_t" | "minor_t"
+        | "char32_t" | "fixpt_t" | "natural_t" | "mach_port_t" | "mach_port_name_t"
+        | "task_t" | "thread_t" | "mach_msg_size_t" | "mach_msg_bits_t" => int(false, 32),
         "int64_t" | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "loff_t" | "offset_t"
         | "ptrdiff_t" | "time_t" | "intmax_t" | "clock_t" | "suseconds_t" | "blkcnt_t"
-        | "blksize_t" | "hrtime_t" | "longlong_t" | "long_t" => int(true, 64),
+        | "blksize_t" | "hrtime_t" | "longlong_t" | "long_t" | "register_t" | "segsz_t"
+        | "sbintime_t" | "quad_t" | "user_ssize_t" | "user_long_t" => {
+            int(true, 64)
+        }
         "uint64_t" | "u_int64_t" | "uintptr_t" | "size_t" | "uintmax_t" | "dev_t" | "ino_t"
         | "ino64_t" | "nlink_t" | "rlim_t" | "fsblkcnt_t" | "fsfilcnt_t" | "u_longlong_t"
-        | "ulong_t" | "u_long" => int(false, 64),
+        | "ulong_t" | "u_long" | "ulong" | "u_quad_t" | "u_register_t" | "vm_offset_t"
+        | "vm_size_t" | "vm_address_t" | "mach_vm_address_t" | "mach_vm_size_t"
+        | "mach_vm_offset_t" | "user_addr_t" | "user_size_t" | "user_ulong_t"
+        | "dispatch_time_t" => int(false, 64),
         _ => None,
     }
 }
@@ -459,6 +468,13 @@ mod tests {
         assert_eq!(kind(&env, "uint8_t"), Ok(int(false, 8)));
         assert_eq!(kind(&env, "size_t"), Ok(int(false, 64)));
         assert_eq!(kind(&env, "pid_t"), Ok(int(true, 32)));
+        // Darwin and BSD names of real provider files.
+        assert_eq!(kind(&env, "mach_port_t"), Ok(int(false, 32)));
+        assert_eq!(kind(&env, "kern_return_t"), Ok(int(true, 32)));
+        assert_eq!(kind(&env, "lwpid_t"), Ok(int(true, 32)));
+        assert_eq!(kind(&env, "vm_size_t"), Ok(int(false, 64)));
+        assert_eq!(kind(&env, "dispatch_time_t"), Ok(int(false, 64)));
+        assert_eq!(kind(&env, "register_t"), Ok(int(true, 64)));
         assert_eq!(kind(&env, "bool"), Ok(ArgKind::Bool));
         assert_eq!(kind(&env, "_Bool"), Ok(ArgKind::Bool));
         assert_eq!(kind(&env, "double"), Ok(ArgKind::Float { bits: 64 }));

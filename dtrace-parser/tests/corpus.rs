@@ -6,12 +6,11 @@
 //! where `USDT_TESTDATA` points. A missing directory fails the test: it is
 //! the parser's main check.
 //!
-//! The deliberate difference from SystemTap: its script passes type names
-//! through to C, where the project's headers define them. Our parser must
-//! know every type, so the few names the files use without defining them
-//! are declared with `ParseOptions::typedef` from `HEADER_TYPEDEFS`.
+//! SystemTap's script passes type names through to C, where the project's
+//! headers define them; our parser knows them itself (libdispatch's
+//! `mach_port_t` among them), so every file is read with default options.
 //!
-//! A second difference: SystemTap's script lists no provider that has no
+//! The deliberate difference: SystemTap's script lists no provider that has no
 //! probes, where our model keeps it (it is in the file); such providers are
 //! left out of the comparison.
 
@@ -19,12 +18,6 @@ use std::path::PathBuf;
 
 use dtrace_parser::{ArgKind, ErrorKind, ParseOptions};
 use serde_json::Value;
-
-/// Types the projects take from their C headers (name, C type, where from).
-const HEADER_TYPEDEFS: &[(&str, &str, &str)] = &[
-    // libdispatch's voucher provider: a Mach port name, `unsigned int`.
-    ("mach_port_t", "unsigned int", "<mach/port.h>"),
-];
 
 /// Files whose C-preprocessed reading SystemTap could not make (`null`
 /// `providers_after_cpp`), where cpp must fail for us too.
@@ -73,11 +66,7 @@ fn corpus() -> Vec<(PathBuf, Value)> {
 }
 
 fn options() -> ParseOptions {
-    HEADER_TYPEDEFS
-        .iter()
-        .fold(ParseOptions::new(), |o, (name, c_type, _)| {
-            o.typedef(name, c_type)
-        })
+    ParseOptions::new()
 }
 
 fn int(signed: bool, bits: u8) -> ArgKind {
@@ -115,6 +104,7 @@ fn base_kind(base: &str, file: &str) -> Option<(ArgKind, usize)> {
         | "dispatch_function_t"
         | "dispatch_trace_timer_params_t"
         | "voucher_t" => (ArgKind::OpaquePointer, 0),
+        // libdispatch: a Mach port name, `unsigned int` in <mach/port.h>.
         "mach_port_t" => (int(false, 32), 0),
         _ => return None,
     })
