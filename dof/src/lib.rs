@@ -44,6 +44,4 @@ pub use error::{Location, Problem, ReadError, SiteError, WriteError};
 pub use file::{DataModel, DofFile, Encoding, Header, SectionHeader, SectionKind};
 pub use model::{Attribute, DependencyClass, Dof, Probe, Provider, ProviderAttributes, Stability};
 pub use sites::Site;
-pub use write::{
-    Version, MAX_ARG_TYPE, MAX_FUNCTION_NAME, MAX_PROBE_NAME, MAX_PROVIDER_NAME,
-};
+pub use write::{Version, MAX_ARG_TYPE, MAX_FUNCTION_NAME, MAX_PROBE_NAME, MAX_PROVIDER_NAME};

@@ -146,18 +146,16 @@ fn builtin(name: &str) -> Option<Base> {
         | "char16_t" => int(false, 16),
         "int32_t" | "pid_t" | "key_t" | "clockid_t" | "wchar_t" | "int_t" | "zoneid_t"
         | "processorid_t" | "psetid_t" | "taskid_t" | "ctid_t" | "lwpid_t" | "errno_t"
-        | "boolean_t" | "integer_t" | "kern_return_t" | "mach_msg_return_t"
-        | "mach_msg_id_t" | "vm_prot_t" => int(true, 32),
+        | "boolean_t" | "integer_t" | "kern_return_t" | "mach_msg_return_t" | "mach_msg_id_t"
+        | "vm_prot_t" => int(true, 32),
         "uint32_t" | "u_int32_t" | "uid_t" | "gid_t" | "id_t" | "mode_t" | "useconds_t"
         | "socklen_t" | "in_addr_t" | "uint_t" | "u_int" | "uint" | "major_t" | "minor_t"
-        | "char32_t" | "fixpt_t" | "natural_t" | "mach_port_t" | "mach_port_name_t"
-        | "task_t" | "thread_t" | "mach_msg_size_t" | "mach_msg_bits_t" => int(false, 32),
+        | "char32_t" | "fixpt_t" | "natural_t" | "mach_port_t" | "mach_port_name_t" | "task_t"
+        | "thread_t" | "mach_msg_size_t" | "mach_msg_bits_t" => int(false, 32),
         "int64_t" | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "loff_t" | "offset_t"
         | "ptrdiff_t" | "time_t" | "intmax_t" | "clock_t" | "suseconds_t" | "blkcnt_t"
         | "blksize_t" | "hrtime_t" | "longlong_t" | "long_t" | "register_t" | "segsz_t"
-        | "sbintime_t" | "quad_t" | "user_ssize_t" | "user_long_t" => {
-            int(true, 64)
-        }
+        | "sbintime_t" | "quad_t" | "user_ssize_t" | "user_long_t" => int(true, 64),
         "uint64_t" | "u_int64_t" | "uintptr_t" | "size_t" | "uintmax_t" | "dev_t" | "ino_t"
         | "ino64_t" | "nlink_t" | "rlim_t" | "fsblkcnt_t" | "fsfilcnt_t" | "u_longlong_t"
         | "ulong_t" | "u_long" | "ulong" | "u_quad_t" | "u_register_t" | "vm_offset_t"

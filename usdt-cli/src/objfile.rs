@@ -17,7 +17,7 @@ use crate::embedded::find_dof;
 use crate::error::Error;
 use crate::probe::{Probe, Source};
 use crate::records::read_records;
-use crate::space::AddressSpace;
+use crate::space::{function_map, AddressSpace};
 use crate::stapsdt::{self, BASE_SECTION, NOTE_SECTION};
 use crate::symbols::SymbolMap;
 
@@ -155,7 +155,14 @@ fn dtrace_probes<'data, R: ReadRef<'data>>(
 }
 
 /// The stapsdt probes of an ELF file.
-fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<Vec<Probe>, Error> {
+///
+/// In a relocatable object (`.o`) the notes' addresses are relocations still to apply; they
+/// are applied with the sections placed as [`AddressSpace`] places them (at their file
+/// offsets), where the functions are looked up too.
+fn elf_probes<'data, R: ReadRef<'data>>(
+    object: &object::File<'data, R>,
+    path: &Path,
+) -> Result<Vec<Probe>, Error> {
     let malformed = |what, e: object::read::Error| Error::Malformed {
         path: path.to_path_buf(),
         what,
@@ -163,7 +170,10 @@ fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<Vec<Pro
     };
     let is_64 = object.is_64();
     let endian = object.endianness();
-    let base = object.section_by_name(BASE_SECTION).map(|s| s.address());
+    let space = AddressSpace::new(object);
+    let base = object
+        .section_by_name(BASE_SECTION)
+        .and_then(|s| space.section_address(s.index(), s.address()));
     let mut notes = Vec::new();
     for section in object.sections() {
         if section.name_bytes().ok() != Some(NOTE_SECTION.as_bytes()) {
@@ -172,6 +182,19 @@ fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<Vec<Pro
         let data = section
             .data()
             .map_err(|e| malformed("section .note.stapsdt", e))?;
+        let relocated;
+        let data = if space.is_placed() {
+            relocated = crate::reloc::relocated(object, &section, &space).map_err(|source| {
+                Error::Relocation {
+                    path: path.to_path_buf(),
+                    section: NOTE_SECTION.to_string(),
+                    source,
+                }
+            })?;
+            &relocated[..]
+        } else {
+            data
+        };
         let parsed =
             stapsdt::parse_section(data, section.align(), is_64, endian).map_err(|source| {
                 Error::Note {
@@ -184,7 +207,7 @@ fn elf_probes<'data>(object: &impl Object<'data>, path: &Path) -> Result<Vec<Pro
     let symbols = if notes.is_empty() {
         SymbolMap::default()
     } else {
-        SymbolMap::new(object)
+        function_map(object, &space)
     };
     let module = module_name(path);
     let probes = notes

@@ -2,11 +2,12 @@
 //! relocations of a relocatable object, or the load-time relocations of a linked ELF file,
 //! applied.
 //!
-//! Only the 64-bit absolute relocations that records use are understood; records hold one
-//! 64-bit little-endian address each.
+//! Only absolute relocations are understood: the 64-bit ones of probe records (one 64-bit
+//! little-endian address each) and of stapsdt notes, and the 32-bit ones of 32-bit ELF
+//! notes, in the file's byte order.
 
 use object::{
-    BinaryFormat, Object, ObjectKind, ObjectSection, ObjectSymbol, ReadRef, Relocation,
+    BinaryFormat, Endianness, Object, ObjectKind, ObjectSection, ObjectSymbol, ReadRef, Relocation,
     RelocationFlags, RelocationKind, RelocationTarget,
 };
 
@@ -50,10 +51,11 @@ pub fn relocated<'data, 'file, R: ReadRef<'data>>(
 ) -> Result<Vec<u8>, RelocError> {
     // The caller reads the section data first and reports its errors.
     let mut bytes = section.data().map(<[u8]>::to_vec).unwrap_or_default();
+    let big = object.endianness() == Endianness::Big;
     if object.kind() == ObjectKind::Relocatable {
         for (offset, reloc) in section.relocations() {
             let target = target_address(object, space, &reloc, offset)?;
-            apply(&mut bytes, offset, target, &reloc)?;
+            apply(&mut bytes, offset, target, &reloc, big)?;
         }
     } else if object.format() == BinaryFormat::Elf {
         let start = section.address();
@@ -65,11 +67,16 @@ pub fn relocated<'data, 'file, R: ReadRef<'data>>(
             let offset = address - start;
             if is_relative(reloc.flags()) {
                 // Link-time addresses: the load base is 0.
-                write(&mut bytes, offset, reloc.addend() as u64)?;
+                let field = Field {
+                    offset,
+                    width: 8,
+                    big,
+                };
+                write(&mut bytes, field, reloc.addend() as u64)?;
                 continue;
             }
             let target = target_address(object, space, &reloc, offset)?;
-            apply(&mut bytes, offset, target, &reloc)?;
+            apply(&mut bytes, offset, target, &reloc, big)?;
         }
     }
     Ok(bytes)
@@ -124,34 +131,75 @@ fn target_address<'data, R: ReadRef<'data>>(
 }
 
 /// Writes `S + A` (plus the bytes in place, for formats with implicit addends).
-fn apply(bytes: &mut [u8], offset: u64, target: u64, reloc: &Relocation) -> Result<(), RelocError> {
-    if reloc.kind() != RelocationKind::Absolute || reloc.size() != 64 {
-        return Err(RelocError::Unsupported {
-            offset,
-            flags: format!("{:?}", reloc.flags()),
-        });
+fn apply(
+    bytes: &mut [u8],
+    offset: u64,
+    target: u64,
+    reloc: &Relocation,
+    big: bool,
+) -> Result<(), RelocError> {
+    let unsupported = || RelocError::Unsupported {
+        offset,
+        flags: format!("{:?}", reloc.flags()),
+    };
+    if reloc.kind() != RelocationKind::Absolute {
+        return Err(unsupported());
     }
+    let field = Field::at(offset, reloc.size(), big).ok_or_else(unsupported)?;
     let mut value = target.wrapping_add(reloc.addend() as u64);
     if reloc.has_implicit_addend() {
-        value = value.wrapping_add(read(bytes, offset)?);
+        value = value.wrapping_add(read(bytes, field)?);
     }
-    write(bytes, offset, value)
+    write(bytes, field, value)
 }
 
-/// The 8 bytes at `offset`.
-fn slot(bytes: &mut [u8], offset: u64) -> Result<&mut [u8; 8], RelocError> {
+/// Where a relocated value lies: its offset, width in bytes (4 or 8) and byte order.
+#[derive(Clone, Copy)]
+struct Field {
+    offset: u64,
+    width: usize,
+    big: bool,
+}
+
+impl Field {
+    /// A field of `bits` (32 or 64) at `offset`.
+    fn at(offset: u64, bits: u8, big: bool) -> Option<Field> {
+        let width = match bits {
+            32 => 4,
+            64 => 8,
+            _ => return None,
+        };
+        Some(Field { offset, width, big })
+    }
+}
+
+/// The bytes of `field`.
+fn slot(bytes: &mut [u8], field: Field) -> Result<&mut [u8], RelocError> {
+    let offset = field.offset;
     usize::try_from(offset)
         .ok()
-        .and_then(|start| bytes.get_mut(start..start.checked_add(8)?))
-        .and_then(|s| <&mut [u8; 8]>::try_from(s).ok())
+        .and_then(|start| bytes.get_mut(start..start.checked_add(field.width)?))
         .ok_or(RelocError::OutOfBounds { offset })
 }
 
-fn read(bytes: &mut [u8], offset: u64) -> Result<u64, RelocError> {
-    Ok(u64::from_le_bytes(*slot(bytes, offset)?))
+fn read(bytes: &mut [u8], field: Field) -> Result<u64, RelocError> {
+    let mut wide = [0u8; 8];
+    let slot = slot(bytes, field)?;
+    if field.big {
+        wide[8 - field.width..].copy_from_slice(slot);
+        Ok(u64::from_be_bytes(wide))
+    } else {
+        wide[..field.width].copy_from_slice(slot);
+        Ok(u64::from_le_bytes(wide))
+    }
 }
 
-fn write(bytes: &mut [u8], offset: u64, value: u64) -> Result<(), RelocError> {
-    *slot(bytes, offset)? = value.to_le_bytes();
+fn write(bytes: &mut [u8], field: Field, value: u64) -> Result<(), RelocError> {
+    let slot = slot(bytes, field)?;
+    if field.big {
+        slot.copy_from_slice(&value.to_be_bytes()[8 - field.width..]);
+    } else {
+        slot.copy_from_slice(&value.to_le_bytes()[..field.width]);
+    }
     Ok(())
 }

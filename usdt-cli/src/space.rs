@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use object::{
     BinaryFormat, Object, ObjectKind, ObjectSection, ObjectSymbol, ReadRef, SectionIndex,
-    SymbolKind,
 };
+use usdt_impl::symbols::FunctionMap;
 
 use crate::symbols::SymbolMap;
 
@@ -64,69 +64,12 @@ impl AddressSpace {
 }
 
 /// The function symbols of `object` in `space`, with the names `dladdr` would give.
-///
-/// Mach-O symbols have no size: each function is taken to run up to the next function
-/// symbol of its section, or to the section's end. Mach-O names lose the leading `_` that C
-/// names get there, as `dladdr` reports them.
 pub fn function_map<'data, R: ReadRef<'data>>(
     object: &object::File<'data, R>,
     space: &AddressSpace,
 ) -> SymbolMap {
-    let macho = object.format() == BinaryFormat::MachO;
-    let mut functions: Vec<(SectionIndex, u64, u64, String)> = object
-        .symbols()
-        .chain(object.dynamic_symbols())
-        .filter(|s| s.kind() == SymbolKind::Text && s.is_definition())
-        .filter_map(|s| {
-            let section = s.section_index()?;
-            let name = s.name().ok()?;
-            let name = if macho {
-                name.strip_prefix('_').unwrap_or(name)
-            } else {
-                name
-            };
-            Some((
-                section,
-                space.symbol_address(&s)?,
-                s.size(),
-                name.to_string(),
-            ))
-        })
-        .collect();
-    if macho {
-        functions.sort_by_key(|(section, start, _, _)| (section.0, *start));
-        let ends: HashMap<SectionIndex, u64> = object
-            .sections()
-            .filter_map(|s| {
-                let start = space.section_address(s.index(), s.address())?;
-                Some((s.index(), start.checked_add(s.size())?))
-            })
-            .collect();
-        // Backwards, remembering the start of the next higher address in the same section.
-        let mut next: Option<u64> = None;
-        let mut run: Option<(SectionIndex, u64)> = None;
-        for (section, start, size, _) in functions.iter_mut().rev() {
-            match run {
-                Some((s, a)) if s == *section && a == *start => {}
-                Some((s, a)) if s == *section => {
-                    next = Some(a);
-                    run = Some((*section, *start));
-                }
-                _ => {
-                    next = None;
-                    run = Some((*section, *start));
-                }
-            }
-            let end = next
-                .or_else(|| ends.get(section).copied())
-                .unwrap_or(*start);
-            *size = end.saturating_sub(*start);
-        }
-    }
-    SymbolMap::from_functions(
-        functions
-            .into_iter()
-            .filter(|(_, _, size, _)| *size > 0)
-            .map(|(_, start, size, name)| (start, size, name)),
-    )
+    FunctionMap::of_object(object, &|index, address| {
+        space.section_address(index, address)
+    })
+    .into()
 }

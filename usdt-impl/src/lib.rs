@@ -8,6 +8,10 @@
 //!   ([`record`]), the DOF document built from them and its registration with the kernel
 //!   ([`register`]).
 //!
+//! - With the `symtab` feature, and always on illumos, FreeBSD and macOS: the functions of
+//!   an object file from its own symbol tables (`symbols`), which name the sites `dladdr`
+//!   cannot.
+//!
 //! Users depend on `usdt`, not on this crate.
 
 #[cfg(feature = "codegen")]
@@ -22,6 +26,14 @@ mod error;
 pub mod model;
 pub mod record;
 pub mod register;
+#[cfg(any(
+    feature = "symtab",
+    target_os = "illumos",
+    target_os = "solaris",
+    target_os = "freebsd",
+    target_os = "macos"
+))]
+pub mod symbols;
 
 #[cfg(feature = "codegen")]
 pub use builder::{BuildError, Builder};

@@ -1,0 +1,186 @@
+//! Which function holds an address, from an object file's own symbol tables: how
+//! registration names the sites `dladdr` cannot name (hidden and local functions, Rust's
+//! `main` among them), and how `usdt list` names every site.
+//!
+//! Names are the ones `dladdr` gives: mangled, and without the `_` that Mach-O puts before
+//! C names.
+
+use std::collections::HashMap;
+
+use object::{
+    BinaryFormat, Object, ObjectSection, ObjectSegment, ObjectSymbol, ReadRef, SectionIndex,
+    SymbolKind,
+};
+
+/// The function symbols of one object, sorted by address.
+#[derive(Debug, Default, Clone)]
+pub struct FunctionMap {
+    /// (start, end, mangled name), sorted by start.
+    functions: Vec<(u64, u64, String)>,
+}
+
+/// How many lower-addressed symbols a lookup examines past the nearest one: enough for
+/// aliases and the odd nested symbol, and a bound on the work for hostile tables.
+const LOOKBACK: usize = 16;
+
+impl FunctionMap {
+    /// The functions of a linked object (executable, shared library), at the addresses
+    /// its sections were linked at.
+    pub fn of_linked<'data, R: ReadRef<'data>>(object: &object::File<'data, R>) -> FunctionMap {
+        FunctionMap::of_object(object, &|_, address| Some(address))
+    }
+
+    /// The defined function symbols of both symbol tables of `object`, each section placed
+    /// where `section_start` says (given the section and its recorded address), so that
+    /// the sections of a relocatable object, which all start at 0, can be told apart.
+    ///
+    /// ELF symbols without a size are left out. Mach-O symbols have no size: each function
+    /// is taken to run up to the next function symbol of its section, or to the section's
+    /// end.
+    pub fn of_object<'data, R: ReadRef<'data>>(
+        object: &object::File<'data, R>,
+        section_start: &dyn Fn(SectionIndex, u64) -> Option<u64>,
+    ) -> FunctionMap {
+        let macho = object.format() == BinaryFormat::MachO;
+        let section_of = |index: SectionIndex| {
+            let section = object.section_by_index(index).ok()?;
+            Some((section_start(index, section.address())?, section))
+        };
+        let mut functions: Vec<(SectionIndex, u64, u64, String)> = object
+            .symbols()
+            .chain(object.dynamic_symbols())
+            .filter(|s| s.kind() == SymbolKind::Text && s.is_definition())
+            .filter_map(|s| {
+                let index = s.section_index()?;
+                let (start, section) = section_of(index)?;
+                let address = start.checked_add(s.address().checked_sub(section.address())?)?;
+                let name = s.name().ok()?;
+                let name = if macho {
+                    name.strip_prefix('_').unwrap_or(name)
+                } else {
+                    name
+                };
+                Some((index, address, s.size(), name.to_string()))
+            })
+            .collect();
+        if macho {
+            functions.sort_by_key(|(section, start, _, _)| (section.0, *start));
+            let ends: HashMap<SectionIndex, u64> = object
+                .sections()
+                .filter_map(|s| {
+                    let (start, _) = section_of(s.index())?;
+                    Some((s.index(), start.checked_add(s.size())?))
+                })
+                .collect();
+            // Backwards, remembering the start of the next higher address in the section.
+            let mut next: Option<u64> = None;
+            let mut run: Option<(SectionIndex, u64)> = None;
+            for (section, start, size, _) in functions.iter_mut().rev() {
+                match run {
+                    Some((s, a)) if s == *section && a == *start => {}
+                    Some((s, a)) if s == *section => {
+                        next = Some(a);
+                        run = Some((*section, *start));
+                    }
+                    _ => {
+                        next = None;
+                        run = Some((*section, *start));
+                    }
+                }
+                let end = next
+                    .or_else(|| ends.get(section).copied())
+                    .unwrap_or(*start);
+                *size = end.saturating_sub(*start);
+            }
+        }
+        FunctionMap::from_functions(
+            functions
+                .into_iter()
+                .filter(|(_, _, size, _)| *size > 0)
+                .map(|(_, start, size, name)| (start, size, name)),
+        )
+    }
+
+    /// Builds a map from (start, size, mangled name) triples.
+    pub fn from_functions(functions: impl IntoIterator<Item = (u64, u64, String)>) -> FunctionMap {
+        let mut functions: Vec<(u64, u64, String)> = functions
+            .into_iter()
+            .filter_map(|(start, size, name)| Some((start, start.checked_add(size)?, name)))
+            .collect();
+        functions.sort();
+        // A function is often in both tables; keep one entry.
+        functions.dedup();
+        FunctionMap { functions }
+    }
+
+    /// The start and mangled name of the function whose `[address, address + size)` holds
+    /// `pc`.
+    pub fn symbol_at(&self, pc: u64) -> Option<(u64, &str)> {
+        let after = self.functions.partition_point(|(start, _, _)| *start <= pc);
+        self.functions
+            .get(..after)?
+            .iter()
+            .rev()
+            .take(LOOKBACK)
+            .find(|(_, end, _)| pc < *end)
+            .map(|(start, _, name)| (*start, name.as_str()))
+    }
+
+    /// The start of the function whose mangled name is `name` (the lowest, if several are).
+    pub fn address_of(&self, name: &str) -> Option<u64> {
+        self.functions
+            .iter()
+            .find(|(_, _, n)| n == name)
+            .map(|(start, _, _)| *start)
+    }
+
+    /// Number of function symbols.
+    pub fn len(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// True when the object has no function symbols (stripped).
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+}
+
+/// The link-time address of an object's first byte (its ELF or Mach-O header), which the
+/// loader maps at the object's base (`dladdr`'s `dli_fbase`): the address of the segment
+/// that starts the file.
+pub fn header_address<'data, R: ReadRef<'data>>(object: &object::File<'data, R>) -> Option<u64> {
+    object
+        .segments()
+        .find(|s| {
+            let (offset, size) = s.file_range();
+            offset == 0 && size > 0
+        })
+        .map(|s| s.address())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FunctionMap;
+
+    #[test]
+    fn finds_the_containing_function() {
+        let map = FunctionMap::from_functions([
+            (0x1000, 0x20, "a".to_string()),
+            (0x1020, 0x10, "b".to_string()),
+            (0x1100, 0x10, "c".to_string()),
+        ]);
+        assert_eq!(map.symbol_at(0x1000), Some((0x1000, "a")));
+        assert_eq!(map.symbol_at(0x101f), Some((0x1000, "a")));
+        assert_eq!(map.symbol_at(0x1020), Some((0x1020, "b")));
+        assert_eq!(map.symbol_at(0x1030), None);
+        assert_eq!(map.symbol_at(0xfff), None);
+        assert_eq!(map.symbol_at(u64::MAX), None);
+        assert_eq!(map.address_of("c"), Some(0x1100));
+    }
+
+    #[test]
+    fn overflowing_sizes_are_dropped() {
+        let map = FunctionMap::from_functions([(u64::MAX, 2, "x".to_string())]);
+        assert!(map.is_empty());
+    }
+}
