@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use object::{
-    BinaryFormat, Object, ObjectSection, ObjectSegment, ObjectSymbol, ReadRef, SectionIndex,
-    SymbolKind,
+    BinaryFormat, Object, ObjectSection, ObjectSegment, ObjectSymbol, ObjectSymbolTable, ReadRef,
+    SectionIndex, SymbolIndex, SymbolKind,
 };
 
 /// The function symbols of one object, sorted by address.
@@ -41,30 +41,64 @@ impl FunctionMap {
         object: &object::File<'data, R>,
         section_start: &dyn Fn(SectionIndex, u64) -> Option<u64>,
     ) -> FunctionMap {
+        FunctionMap::collect(object, section_start, |_, _| true)
+    }
+
+    /// [`FunctionMap::of_linked`], but only the functions that hold one of `addresses`
+    /// (sorted): the names of the others are never read, which spares a large program's
+    /// start most of the work.
+    pub fn of_linked_covering<'data, R: ReadRef<'data>>(
+        object: &object::File<'data, R>,
+        addresses: &[u64],
+    ) -> FunctionMap {
+        FunctionMap::collect(object, &|_, address| Some(address), |start, end| {
+            let first = addresses.partition_point(|&a| a < start);
+            addresses.get(first).is_some_and(|&a| a < end)
+        })
+    }
+
+    /// The functions of `object` whose `[start, end)` `keep` accepts.
+    fn collect<'data, R: ReadRef<'data>>(
+        object: &object::File<'data, R>,
+        section_start: &dyn Fn(SectionIndex, u64) -> Option<u64>,
+        keep: impl Fn(u64, u64) -> bool,
+    ) -> FunctionMap {
+        /// A function symbol before its name is read: its table, index, section, start and
+        /// size.
+        struct Entry {
+            dynamic: bool,
+            index: SymbolIndex,
+            section: SectionIndex,
+            start: u64,
+            size: u64,
+        }
         let macho = object.format() == BinaryFormat::MachO;
         let section_of = |index: SectionIndex| {
             let section = object.section_by_index(index).ok()?;
             Some((section_start(index, section.address())?, section))
         };
-        let mut functions: Vec<(SectionIndex, u64, u64, String)> = object
-            .symbols()
-            .chain(object.dynamic_symbols())
-            .filter(|s| s.kind() == SymbolKind::Text && s.is_definition())
-            .filter_map(|s| {
-                let index = s.section_index()?;
-                let (start, section) = section_of(index)?;
-                let address = start.checked_add(s.address().checked_sub(section.address())?)?;
-                let name = s.name().ok()?;
-                let name = if macho {
-                    name.strip_prefix('_').unwrap_or(name)
-                } else {
-                    name
-                };
-                Some((index, address, s.size(), name.to_string()))
+        let entry = |dynamic: bool, s: object::Symbol<'data, '_, R>| {
+            if s.kind() != SymbolKind::Text || !s.is_definition() {
+                return None;
+            }
+            let section = s.section_index()?;
+            let (start, header) = section_of(section)?;
+            let start = start.checked_add(s.address().checked_sub(header.address())?)?;
+            Some(Entry {
+                dynamic,
+                index: s.index(),
+                section,
+                start,
+                size: s.size(),
             })
+        };
+        let mut entries: Vec<Entry> = object
+            .symbols()
+            .filter_map(|s| entry(false, s))
+            .chain(object.dynamic_symbols().filter_map(|s| entry(true, s)))
             .collect();
         if macho {
-            functions.sort_by_key(|(section, start, _, _)| (section.0, *start));
+            entries.sort_by_key(|e| (e.section.0, e.start));
             let ends: HashMap<SectionIndex, u64> = object
                 .sections()
                 .filter_map(|s| {
@@ -75,30 +109,46 @@ impl FunctionMap {
             // Backwards, remembering the start of the next higher address in the section.
             let mut next: Option<u64> = None;
             let mut run: Option<(SectionIndex, u64)> = None;
-            for (section, start, size, _) in functions.iter_mut().rev() {
+            for e in entries.iter_mut().rev() {
                 match run {
-                    Some((s, a)) if s == *section && a == *start => {}
-                    Some((s, a)) if s == *section => {
+                    Some((s, a)) if s == e.section && a == e.start => {}
+                    Some((s, a)) if s == e.section => {
                         next = Some(a);
-                        run = Some((*section, *start));
+                        run = Some((e.section, e.start));
                     }
                     _ => {
                         next = None;
-                        run = Some((*section, *start));
+                        run = Some((e.section, e.start));
                     }
                 }
                 let end = next
-                    .or_else(|| ends.get(section).copied())
-                    .unwrap_or(*start);
-                *size = end.saturating_sub(*start);
+                    .or_else(|| ends.get(&e.section).copied())
+                    .unwrap_or(e.start);
+                e.size = end.saturating_sub(e.start);
             }
         }
-        FunctionMap::from_functions(
-            functions
-                .into_iter()
-                .filter(|(_, _, size, _)| *size > 0)
-                .map(|(_, start, size, name)| (start, size, name)),
-        )
+        let name = |e: &Entry| {
+            let symbol = if e.dynamic {
+                object
+                    .dynamic_symbol_table()?
+                    .symbol_by_index(e.index)
+                    .ok()?
+            } else {
+                object.symbol_by_index(e.index).ok()?
+            };
+            let name = symbol.name().ok()?;
+            let name = if macho {
+                name.strip_prefix('_').unwrap_or(name)
+            } else {
+                name
+            };
+            Some(name.to_string())
+        };
+        FunctionMap::from_functions(entries.iter().filter_map(|e| {
+            let end = e.start.checked_add(e.size)?;
+            (e.size > 0 && keep(e.start, end)).then_some(())?;
+            Some((e.start, e.size, name(e)?))
+        }))
     }
 
     /// Builds a map from (start, size, mangled name) triples.
@@ -156,6 +206,50 @@ pub fn header_address<'data, R: ReadRef<'data>>(object: &object::File<'data, R>)
             offset == 0 && size > 0
         })
         .map(|s| s.address())
+}
+
+/// The functions of a loaded object (an executable or a shared library) that hold some of
+/// its probe sites, named from the object's own file and placed at run-time addresses.
+#[derive(Debug, Clone)]
+pub struct ImageFunctions {
+    map: FunctionMap,
+    /// Run-time address less link-time address (wrapping).
+    bias: u64,
+}
+
+impl ImageFunctions {
+    /// The functions of `object`, loaded with its header at `base`, that hold one of `sites`
+    /// (run-time addresses). `None` when the file does not say where its header is.
+    pub fn new<'data, R: ReadRef<'data>>(
+        object: &object::File<'data, R>,
+        base: u64,
+        sites: &[u64],
+    ) -> Option<ImageFunctions> {
+        let bias = base.wrapping_sub(header_address(object)?);
+        let mut linked: Vec<u64> = sites.iter().map(|a| a.wrapping_sub(bias)).collect();
+        linked.sort_unstable();
+        linked.dedup();
+        Some(ImageFunctions {
+            map: FunctionMap::of_linked_covering(object, &linked),
+            bias,
+        })
+    }
+
+    /// [`ImageFunctions::new`] for the file at `path`, of which only the headers and the
+    /// symbol tables are read. `None` when it cannot be read.
+    pub fn read(path: &std::path::Path, base: u64, sites: &[u64]) -> Option<ImageFunctions> {
+        let file = std::fs::File::open(path).ok()?;
+        let cache = object::read::ReadCache::new(file);
+        let object = object::File::parse(&cache).ok()?;
+        ImageFunctions::new(&object, base, sites)
+    }
+
+    /// The run-time start and mangled name of the function holding run-time `address`.
+    pub fn function_at(&self, address: u64) -> Option<(u64, &str)> {
+        self.map
+            .symbol_at(address.wrapping_sub(self.bias))
+            .map(|(start, name)| (start.wrapping_add(self.bias), name))
+    }
 }
 
 #[cfg(test)]

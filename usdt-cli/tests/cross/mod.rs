@@ -1,6 +1,7 @@
-//! Objects of `probe-test-macro` built for the DTrace platforms, and tools to link them.
+//! Objects of `probe-test-macro` (and of `fixture-dtrace`) built for the DTrace platforms,
+//! and tools to link them.
 //!
-//! Each target is built once with a nested `cargo rustc ... --emit=obj` into
+//! Each package and target is built once with a nested `cargo rustc ... --emit=obj` into
 //! `<target dir>/cli-cross`. Linking is turned into a no-op (`-C linker=true`): this machine
 //! has no illumos or macOS libraries, and only the object is wanted.
 #![allow(dead_code)]
@@ -17,6 +18,8 @@ use std::sync::{Mutex, OnceLock};
 
 /// The DTrace targets the tests build `probe-test-macro` for.
 pub const ILLUMOS: &str = "x86_64-unknown-illumos";
+/// FreeBSD on x86_64.
+pub const FREEBSD: &str = "x86_64-unknown-freebsd";
 /// macOS on x86_64.
 pub const DARWIN_X86_64: &str = "x86_64-apple-darwin";
 /// macOS on aarch64.
@@ -55,8 +58,8 @@ fn target_installed(target: &str) -> bool {
         })
 }
 
-/// Builds `probe-test-macro` for `target` into an object file, or says why it cannot.
-fn build(target: &str) -> Result<PathBuf, String> {
+/// Builds `package` for `target` into an object file, or says why it cannot.
+fn build(package: &str, target: &str) -> Result<PathBuf, String> {
     if !target_installed(target) {
         return Err(format!("the Rust target {target} is not installed"));
     }
@@ -69,46 +72,50 @@ fn build(target: &str) -> Result<PathBuf, String> {
     let out = Command::new(cargo)
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", &cross)
-        .args(["rustc", "-p", "probe-test-macro", "--target", target])
+        .args(["rustc", "-p", package, "--target", target])
         .args(["--release", "--", "--emit=obj", "-C", "linker=true"])
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "building probe-test-macro for {target} failed: {}",
+            "building {package} for {target} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
     // The crate's object is `probe_test_macro-HASH.o`; codegen units end in `.rcgu.o`.
     let deps = cross.join(target).join("release/deps");
+    let prefix = format!("{}-", package.replace('-', "_"));
     let newest = std::fs::read_dir(&deps)
         .map_err(|e| format!("{}: {e}", deps.display()))?
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().unwrap_or_default().to_string_lossy();
-            name.starts_with("probe_test_macro-")
-                && name.ends_with(".o")
-                && !name.contains(".rcgu.")
+            name.starts_with(&prefix) && name.ends_with(".o") && !name.contains(".rcgu.")
         })
         .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
     newest.ok_or_else(|| format!("no object for {target} in {}", deps.display()))
 }
 
-/// A target and its object, or why it could not be built.
-type Built = (String, Result<PathBuf, String>);
+/// A package, a target and its object, or why it could not be built.
+type Built = (String, String, Result<PathBuf, String>);
 
 /// The object of `probe-test-macro` for `target`, built once per test binary; `None` (after
 /// saying why) when it cannot be built.
 pub fn object(target: &str) -> Option<PathBuf> {
+    package_object("probe-test-macro", target)
+}
+
+/// [`object`] for another package of the workspace.
+pub fn package_object(package: &str, target: &str) -> Option<PathBuf> {
     static BUILT: OnceLock<Mutex<Vec<Built>>> = OnceLock::new();
     let built = BUILT.get_or_init(|| Mutex::new(Vec::new()));
     let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
-    let result = match built.iter().find(|(t, _)| t == target) {
-        Some((_, result)) => result.clone(),
+    let result = match built.iter().find(|(p, t, _)| p == package && t == target) {
+        Some((_, _, result)) => result.clone(),
         None => {
-            let result = build(target);
-            built.push((target.to_string(), result.clone()));
+            let result = build(package, target);
+            built.push((package.to_string(), target.to_string(), result.clone()));
             result
         }
     };

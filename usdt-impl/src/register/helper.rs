@@ -1,9 +1,12 @@
-//! The platform half of registration: the record section's bounds, `dladdr`, and the
-//! helper device.
+//! The platform half of registration: the record section's bounds, the object's file and
+//! symbols, and the helper device.
 
 use super::{build_dof, Arch, Flavor, Layout, RegisterError, Symbol};
 use crate::record::parse_records;
+use crate::symbols::ImageFunctions;
 use std::ffi::{c_char, c_void, CStr};
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 #[cfg(target_arch = "x86_64")]
 const ARCH: Arch = Arch::X86_64;
@@ -18,23 +21,71 @@ const FLAVOR: Flavor = Flavor::Solaris;
 /// `DTRACE_MODNAMELEN`.
 const MODNAMELEN: usize = 64;
 
-/// Read, build and submit. Runs once per process.
+/// The first registration's result, which every later call returns.
+static RESULT: OnceLock<Result<(), RegisterError>> = OnceLock::new();
+
+/// What the kernel holds while the probes are registered: the generation that removes
+/// them, and the DOF document it may still read.
+struct Live {
+    generation: i32,
+    _dof: Box<[u8]>,
+}
+
+static LIVE: Mutex<Option<Live>> = Mutex::new(None);
+
+/// Registers this object's probes, once.
 pub(super) fn register() -> Result<(), RegisterError> {
+    RESULT.get_or_init(register_object).clone()
+}
+
+/// Removes this object's probes from DTrace, if they were registered.
+pub(super) fn unregister() {
+    let live = LIVE.lock().map(|mut l| l.take()).unwrap_or_default();
+    if let Some(live) = live {
+        if let Ok(device) = Device::open() {
+            remove(&device, live.generation);
+        }
+    }
+}
+
+/// Read, build and submit.
+fn register_object() -> Result<(), RegisterError> {
     let sites = parse_records(record_section())?;
     let Some(first) = sites.first() else {
         return Ok(());
     };
+    // Before anything else: without DTrace there is nothing to build.
+    let device = Device::open()?;
     let image = image_of(first.address);
     let layout = Layout {
         arch: ARCH,
         flavor: FLAVOR,
         helper_base: image.as_ref().map_or(0, |i| i.base),
     };
-    let dof = build_dof(&sites, &layout, &resolve)?;
-    // Kept for the life of the process (macOS may copy it in lazily).
-    let dof: &'static [u8] = Box::leak(dof.into_boxed_slice());
+    let addresses: Vec<u64> = sites.iter().map(|s| s.address).collect();
+    let functions = image
+        .as_ref()
+        .and_then(|i| ImageFunctions::read(&i.path, i.base, &addresses));
+    let resolve = |address: u64| match &functions {
+        Some(functions) => functions.function_at(address).map(|(start, name)| Symbol {
+            name: name.to_owned(),
+            address: start,
+        }),
+        None => dladdr_symbol(address),
+    };
+    let dof = build_dof(&sites, &layout, &resolve)?.into_boxed_slice();
     let name = image.map(|i| i.name).unwrap_or_default();
-    submit(dof, layout.helper_base, &name)
+    let generation = submit(&device, &dof, layout.helper_base, &name)?;
+    if let Ok(mut live) = LIVE.lock() {
+        *live = Some(Live {
+            generation,
+            _dof: dof,
+        });
+    } else {
+        // Never freed: the kernel may still read it.
+        Box::leak(dof);
+    }
+    Ok(())
 }
 
 /// The directive opening the record section; the same flags as the probe sites use.
@@ -51,9 +102,24 @@ macro_rules! record_section {
     };
 }
 
-/// The records of every site linked into this binary.
+/// ELF: the section's bounds are this object's own, even in a shared library of a program
+/// whose executable has records too (a hidden reference never binds elsewhere).
+#[cfg(not(target_os = "macos"))]
+macro_rules! own_bounds {
+    () => {
+        ".hidden __start_set_dtrace_probes\n.hidden __stop_set_dtrace_probes"
+    };
+}
+#[cfg(target_os = "macos")]
+macro_rules! own_bounds {
+    () => {
+        ""
+    };
+}
+
+/// The records of every site linked into this object.
 fn record_section() -> &'static [u8] {
-    // An empty padding word, so the section (and its bounds) exist in a binary without
+    // An empty padding word, so the section (and its bounds) exist in an object without
     // probes. It sits in this function so that it is linked whenever the bounds are read.
     // SAFETY: emits data into the record section only.
     unsafe {
@@ -62,11 +128,12 @@ fn record_section() -> &'static [u8] {
             ".balign 8",
             ".quad 0",
             ".popsection",
+            own_bounds!(),
             options(nomem, nostack, preserves_flags)
         );
     }
     // SAFETY: the linker defines both symbols around the record section, which is
-    // initialised, read-only after relocation, and lives as long as the program.
+    // initialised, read-only after relocation, and lives as long as the object.
     unsafe {
         let start = std::ptr::addr_of!(SECTION_START);
         let stop = std::ptr::addr_of!(SECTION_STOP);
@@ -96,7 +163,9 @@ extern "C" {
 struct Image {
     /// Its file name without directories (`dofhp_mod`).
     name: String,
-    /// Its load address (`dofhp_addr`).
+    /// Its file.
+    path: PathBuf,
+    /// Its load address, where its header is (`dofhp_addr`).
     base: u64,
 }
 
@@ -119,11 +188,14 @@ fn image_of(address: u64) -> Option<Image> {
     let name = path.rsplit('/').next().unwrap_or_default().to_owned();
     Some(Image {
         name,
+        path: PathBuf::from(path),
         base: info.dli_fbase as usize as u64,
     })
 }
 
-fn resolve(address: u64) -> Option<Symbol> {
+/// The function `dladdr` finds for an address: what the dynamic symbol table knows, used
+/// when the object's file cannot be read.
+fn dladdr_symbol(address: u64) -> Option<Symbol> {
     let info = dladdr(address)?;
     Some(Symbol {
         name: c_string(info.dli_sname)?,
@@ -144,12 +216,40 @@ fn module_name(name: &str) -> [c_char; MODNAMELEN] {
     out
 }
 
-#[cfg(not(target_os = "macos"))]
-const DEVICE: &str = "/dev/dtrace/helper";
-#[cfg(target_os = "macos")]
-const DEVICE: &str = "/dev/dtracehelper";
+/// The helper device, open.
+struct Device(libc::c_int);
 
-/// `dof_helper_t`; FreeBSD's adds the target process and a generation.
+#[cfg(not(target_os = "macos"))]
+const DEVICE: &CStr = c"/dev/dtrace/helper";
+#[cfg(target_os = "macos")]
+const DEVICE: &CStr = c"/dev/dtracehelper";
+
+impl Device {
+    fn open() -> Result<Device, RegisterError> {
+        // SAFETY: a NUL-terminated path.
+        let fd = unsafe { libc::open(DEVICE.as_ptr(), libc::O_RDWR) };
+        if fd < 0 {
+            return Err(RegisterError::Device {
+                path: if cfg!(target_os = "macos") {
+                    "/dev/dtracehelper"
+                } else {
+                    "/dev/dtrace/helper"
+                },
+                errno: errno(),
+            });
+        }
+        Ok(Device(fd))
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is ours; a registration outlives it, as with `drti.o`.
+        unsafe { libc::close(self.0) };
+    }
+}
+
+/// `dof_helper_t`; FreeBSD's adds the target process and the generation it returns.
 #[repr(C)]
 struct DofHelper {
     dofhp_mod: [c_char; MODNAMELEN],
@@ -164,12 +264,21 @@ struct DofHelper {
 /// `DTRACEHIOC_ADDDOF`: illumos `(('d' << 24) | ('t' << 16) | ('h' << 8) | 3)`.
 #[cfg(any(target_os = "illumos", target_os = "solaris"))]
 const ADDDOF: u64 = 0x6474_6803;
+/// `DTRACEHIOC_REMOVE`: illumos `DTRACEHIOC | 2`, the generation passed by value.
+#[cfg(any(target_os = "illumos", target_os = "solaris"))]
+const REMOVE: u64 = 0x6474_6802;
 /// `DTRACEHIOC_ADDDOF`: FreeBSD `_IOWR('z', 3, dof_helper_t)` (88 bytes).
 #[cfg(target_os = "freebsd")]
 const ADDDOF: u64 = 0xc058_7a03;
+/// `DTRACEHIOC_REMOVE`: FreeBSD `_IOW('z', 2, int)`, a pointer to the generation.
+#[cfg(target_os = "freebsd")]
+const REMOVE: u64 = 0x8004_7a02;
 /// `DTRACEHIOC_ADDDOF`: macOS `_IOW('h', 4, user_addr_t)`.
 #[cfg(target_os = "macos")]
 const ADDDOF: u64 = 0x8008_6804;
+/// `DTRACEHIOC_REMOVE`: macOS `_IO('h', 2)`, the generation passed by value.
+#[cfg(target_os = "macos")]
+const REMOVE: u64 = 0x2000_6802;
 
 #[cfg(target_os = "freebsd")]
 const _: () = assert!(std::mem::size_of::<DofHelper>() == 88);
@@ -184,19 +293,8 @@ struct DofIoctlData {
     dofiod_helpers: [DofHelper; 1],
 }
 
-fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterError> {
-    #[cfg(not(target_os = "macos"))]
-    let path = c"/dev/dtrace/helper";
-    #[cfg(target_os = "macos")]
-    let path = c"/dev/dtracehelper";
-    // SAFETY: a NUL-terminated path.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDWR) };
-    if fd < 0 {
-        return Err(RegisterError::Device {
-            path: DEVICE,
-            errno: errno(),
-        });
-    }
+/// `DTRACEHIOC_ADDDOF`; returns the generation that removes the probes again.
+fn submit(device: &Device, dof: &[u8], base: u64, module: &str) -> Result<i32, RegisterError> {
     #[cfg_attr(target_os = "macos", allow(unused_mut))]
     let mut helper = DofHelper {
         dofhp_mod: module_name(module),
@@ -208,11 +306,22 @@ fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterErr
         #[cfg(target_os = "freebsd")]
         dofhp_gen: 0,
     };
-    #[cfg(not(target_os = "macos"))]
+    // illumos returns the generation; FreeBSD writes it into the helper, macOS over the
+    // helper's DOF address.
+    #[cfg(any(target_os = "illumos", target_os = "solaris"))]
     // SAFETY: the request takes a `dof_helper_t *`, which outlives the call.
-    let rc = unsafe { libc::ioctl(fd, ADDDOF as _, &mut helper as *mut DofHelper) };
+    let (rc, generation) = {
+        let rc = unsafe { libc::ioctl(device.0, ADDDOF as _, &mut helper as *mut DofHelper) };
+        (rc, rc)
+    };
+    #[cfg(target_os = "freebsd")]
+    // SAFETY: the request takes a `dof_helper_t *`, which outlives the call.
+    let (rc, generation) = {
+        let rc = unsafe { libc::ioctl(device.0, ADDDOF as _, &mut helper as *mut DofHelper) };
+        (rc, helper.dofhp_gen)
+    };
     #[cfg(target_os = "macos")]
-    let rc = {
+    let (rc, generation) = {
         let mut data = DofIoctlData {
             dofiod_count: 1,
             dofiod_helpers: [helper],
@@ -220,15 +329,27 @@ fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterErr
         let address: u64 = &mut data as *mut DofIoctlData as usize as u64;
         // SAFETY: the request takes a pointer to the address of a `dof_ioctl_data_t`; both
         // outlive the call.
-        unsafe { libc::ioctl(fd, ADDDOF as _, &address as *const u64) }
+        let rc = unsafe { libc::ioctl(device.0, ADDDOF as _, &address as *const u64) };
+        (rc, data.dofiod_helpers[0].dofhp_dof as i32)
     };
-    // The ioctl's result is -1 on failure (FreeBSD returns the helper's generation).
-    let result = if rc == -1 {
+    if rc == -1 {
         Err(RegisterError::Ioctl { errno: errno() })
     } else {
-        Ok(())
-    };
-    // SAFETY: `fd` is ours; the registration outlives it, as with `drti.o`.
-    unsafe { libc::close(fd) };
-    result
+        Ok(generation)
+    }
+}
+
+/// `DTRACEHIOC_REMOVE`. A failure leaves nothing to do: the kernel drops the probes when
+/// the process exits.
+fn remove(device: &Device, generation: i32) {
+    #[cfg(target_os = "freebsd")]
+    // SAFETY: the request takes an `int *`, which outlives the call.
+    unsafe {
+        libc::ioctl(device.0, REMOVE as _, &generation as *const i32);
+    }
+    #[cfg(not(target_os = "freebsd"))]
+    // SAFETY: the request takes the generation as its argument.
+    unsafe {
+        libc::ioctl(device.0, REMOVE as _, generation as libc::c_long);
+    }
 }

@@ -23,6 +23,17 @@ pub enum Flavor {
     Apple,
 }
 
+impl Flavor {
+    /// The DOF version the kernel accepts: 2 on illumos and FreeBSD (which take 1 and 2),
+    /// 3 on macOS (which takes nothing else, `dtrace_dof_slurp`).
+    pub fn dof_version(self) -> dof::Version {
+        match self {
+            Flavor::Solaris => dof::Version::V2,
+            Flavor::Apple => dof::Version::V3,
+        }
+    }
+}
+
 /// Where and how the DOF will be loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {

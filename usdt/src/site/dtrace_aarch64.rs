@@ -2,7 +2,8 @@
 //! probe (and as the macOS kernel traces them, at offset zero):
 //!
 //! - is-enabled: `movz x0, #0` (`0xd2800000`); `fasttrap` sets `x0` to 1 and skips it;
-//! - probe: `nop` (`0xd503201f`).
+//! - probe: `nop` (`0xd503201f`), with arguments 8 to 11 stored at `[sp]`, `[sp, #8]`,
+//!   `[sp, #16]` and `[sp, #24]` (below the 128-byte red zone of Darwin's ABI).
 
 /// The is-enabled gate: `true` only while DTrace traces the probe.
 #[doc(hidden)]
@@ -18,6 +19,8 @@ macro_rules! __dtrace_is_enabled {
                 "990: .inst 0xd2800000",
                 $crate::__dtrace_record!("1", $prov, $dname, []),
                 nargs = const 0,
+                at_load = sym $crate::__private::register_at_load,
+                at_unload = sym $crate::__private::unregister_at_unload,
                 out("x0") __usdt_enabled,
                 options(nomem, nostack, preserves_flags)
             );
@@ -26,17 +29,29 @@ macro_rules! __dtrace_is_enabled {
     }};
 }
 
-/// The probe NOP with each prepared argument in its AAPCS64 argument register.
+/// The probe NOP with the prepared arguments in the AAPCS64 argument registers and, from
+/// the ninth, on the stack.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dtrace_probe_asm {
     ($prov:literal, $dname:literal, [$($n:literal),*], args [$($a:ident)*]) => {
-        $crate::__dtrace_probe_in_registers!(
+        $crate::__dtrace_probe_site_asm!(
             $prov, $dname, [$($n),*],
             site: "990: .inst 0xd503201f",
-            arch: "aarch64",
             regs ["x0" "x1" "x2" "x3" "x4" "x5" "x6" "x7"],
+            // The red zone (128 bytes) and four slots; `sp` stays 16-byte aligned.
+            frame ["sub sp, sp, #160", "add sp, sp, #160"],
+            slots ["0" "8" "16" "24"],
             args [$($a)*]
         )
+    };
+}
+
+/// Stores the argument `$a` (a named operand) in the stack slot at `$offset` from `sp`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtrace_stack_store {
+    ($offset:literal, $a:ident) => {
+        concat!("str {", stringify!($a), "}, [sp, #", $offset, "]")
     };
 }
