@@ -253,12 +253,8 @@ fn check_twelve(target: &str, layout: &Layout) {
     let mut checked = 0;
     for (k, store) in stores.iter().enumerate() {
         let offset = 8 * k as u64;
-        // AT&T `movq %r10, 8(%rsp)`, AArch64 `str x8, [sp, #8]`.
-        let (register, place) = if store.operands.contains('%') {
-            store.operands.split_once(", ").unwrap()
-        } else {
-            store.operands.split_once(", ").unwrap()
-        };
+        // AT&T `movq %r10, 8(%rsp)`, AArch64 `str x8, [sp, #8]`: the register first.
+        let (register, place) = store.operands.split_once(", ").unwrap();
         let place_offset = place
             .trim_matches(['[', ']'])
             .split(['(', ','])

@@ -42,8 +42,9 @@
 //! gdb -ex 'info probes' ./target/debug/app                        # gdb: break -probe-stap test:start
 //! ```
 //!
-//! On illumos, FreeBSD and macOS, after `register_probes()`:
-//! `dtrace -l -n 'test*:::'` and `dtrace -n 'test*:::start { trace(arg0); }'`.
+//! On illumos, FreeBSD and macOS (the probes are registered as the program loads):
+//! `dtrace -l -n 'test*:::' -c ./target/debug/app` and
+//! `dtrace -n 'test*:::start { trace(arg0); }' -c ./target/debug/app`.
 //!
 //! # The three ways to declare a provider
 //!
@@ -83,7 +84,8 @@
 //! - Linux x86_64 and aarch64: SystemTap SDT v3 notes (`.note.stapsdt`), a semaphore per
 //!   probe in `.probes`, and a NOP (the 5-byte NOP on x86_64, so that kernels with optimized
 //!   uprobes replace the trap with a call).
-//! - illumos, FreeBSD, macOS: DTrace probe records, registered by [`register_probes`].
+//! - illumos, FreeBSD, macOS: DTrace probe records, registered with the kernel as the
+//!   program or library loads (see [`register_probes`]).
 //! - Anything else: nothing.
 
 mod error;

@@ -49,11 +49,11 @@
 //! - **x86_64, probe**: `90 90 90 90 90`, traced at byte 0, as `dt_modtext` writes it
 //!   (ld64 writes `90 0f 1f 40 00`, also traced at byte 0: any NOP works, `fasttrap`
 //!   emulates it). Arguments in `rdi, rsi, rdx, rcx, r8, r9`, where `fasttrap_usdt_args64`
-//!   and `fasttrap_anarg` read them.
+//!   and `fasttrap_anarg` read them, and from the seventh at `%rsp + 8 * (i - 6)`.
 //! - **aarch64, is-enabled**: `movz x0, #0` (`d2800000`), **probe**: `nop` (`d503201f`),
 //!   both traced at offset 0: ld64's `kindStoreARM64DtraceIsEnableSiteClear` and
 //!   `kindStoreARM64DtraceCallSiteNop`, and xnu's "all ARM and ARM64 probes are zero
-//!   offset". Arguments in `x0`-`x7`.
+//!   offset". Arguments in `x0`-`x7`, and from the ninth at `sp + 8 * (i - 8)`.
 
 mod error;
 
