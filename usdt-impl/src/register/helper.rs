@@ -230,11 +230,7 @@ impl Device {
         let fd = unsafe { libc::open(DEVICE.as_ptr(), libc::O_RDWR) };
         if fd < 0 {
             return Err(RegisterError::Device {
-                path: if cfg!(target_os = "macos") {
-                    "/dev/dtracehelper"
-                } else {
-                    "/dev/dtrace/helper"
-                },
+                path: DEVICE.to_str().unwrap_or_default(),
                 errno: errno(),
             });
         }

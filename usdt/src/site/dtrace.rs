@@ -6,11 +6,11 @@
 //!
 //! - an **is-enabled site**, whose result register reads 0 until DTrace traps there and
 //!   writes 1; the closure runs only when it reads non-zero;
-//! - a **probe site**, a NOP that DTrace replaces with a trap, with the arguments in the
-//!   registers of the platform's C calling convention (DTrace reads them like a call's).
+//! - a **probe site**, a NOP that DTrace replaces with a trap, with the arguments where
+//!   the platform's C calling convention puts a call's (DTrace reads them like a call's).
 //!
 //! Each site also emits a probe record (provider, probe, argument types, address) into a
-//! section of its own; `usdt::register_probes()` reads the records back at run time, builds
+//! section of its own; the registration at load time (below) reads the records back, builds
 //! one DOF document and hands it to the kernel. The record format, the sequences and the
 //! DTrace sources they come from are documented in `usdt_impl::record`.
 //!
