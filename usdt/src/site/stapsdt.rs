@@ -79,10 +79,11 @@ macro_rules! __stapsdt_semaphore {
 /// - `?`: when the function is in a COMDAT group (generic and inline functions may be), the
 ///   note joins the group, and goes when the linker keeps another copy of the group;
 /// - mold keeps every non-allocated section whatever `--gc-sections` drops, so there the
-///   code is kept instead: an empty allocated note section (`.note.usdt.keep`), tied to the
-///   code the same way, holds an `R_*_NONE` relocation to the site. mold keeps every
-///   allocated note, and so the code; lld and GNU ld drop it with the code like the note
-///   (GNU ld drops it from the output too, being empty; lld leaves an empty section).
+///   code is kept instead: an empty allocated section tied to the code the same way,
+///   `.init.usdt_keep`, holds an `R_*_NONE` relocation to the site. mold keeps every
+///   section whose name starts with `.init`, and so the code; lld and GNU ld drop it with
+///   the code, like the note (GNU ld drops it from the output too, being empty; lld leaves
+///   an empty section). Not a note section: an empty one makes `readelf -n` fail.
 ///
 /// Each tie needs a symbol of its own, defined at the site before the sections that name
 /// it: `.Lusdt_atN`, numbered by a counter of the assembly module (`.Lusdt_sites`) through
@@ -106,7 +107,7 @@ macro_rules! __stapsdt_note {
             ".macro __usdt_note_sections n\n",
             ".Lusdt_at\\n:\n",
             ".hidden .Lusdt_at\\n\n",
-            ".pushsection .note.usdt.keep,\"a?o\",\"note\",.Lusdt_at\\n\n",
+            ".pushsection .init.usdt_keep,\"a?o\",%progbits,.Lusdt_at\\n\n",
             ".reloc ., BFD_RELOC_NONE, .Lusdt_at\\n\n",
             ".popsection\n",
             ".pushsection .note.stapsdt,\"?o\",\"note\",.Lusdt_at\\n\n",
