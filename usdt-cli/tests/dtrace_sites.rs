@@ -14,7 +14,8 @@ use std::path::Path;
 use std::process::Command;
 
 use cross::{
-    package_object, rust_lld, scratch, skip, tool, DARWIN_AARCH64, DARWIN_X86_64, FREEBSD, ILLUMOS,
+    package_object, package_object_with, rust_lld, scratch, skip, tool, DARWIN_AARCH64,
+    DARWIN_X86_64, FREEBSD, ILLUMOS,
 };
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 use usdt_impl::record::{Site, SiteKind};
@@ -351,6 +352,24 @@ fn load_time_entries_elf() {
 fn load_time_entries_macos() {
     check_entries(DARWIN_X86_64, "__mod_init_func", "__mod_term_func");
     check_entries(DARWIN_AARCH64, "__mod_init_func", "__mod_term_func");
+}
+
+/// Built with `--cfg usdt_no_register_at_load`, an object has no load-time entries (and
+/// still its probe sites and records).
+#[test]
+fn no_load_time_entries_when_turned_off() {
+    let Some(obj) = package_object_with(FIXTURE, ILLUMOS, Some("usdt_no_register_at_load")) else {
+        return;
+    };
+    let data = std::fs::read(&obj).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    for section in [".init_array", ".fini_array"] {
+        assert!(
+            file.section_by_name(section).is_none(),
+            "{section} in {obj:?}"
+        );
+    }
+    assert!(sites(&obj).iter().any(|s| s.probe == "twelve"));
 }
 
 /// The functions `ImageFunctions` names for the sites of a linked file, loaded at `base`,

@@ -58,8 +58,9 @@ fn target_installed(target: &str) -> bool {
         })
 }
 
-/// Builds `package` for `target` into an object file, or says why it cannot.
-fn build(package: &str, target: &str) -> Result<PathBuf, String> {
+/// Builds `package` for `target` into an object file, with `cfg` given to every crate
+/// (`--cfg`, in a target directory of its own), or says why it cannot.
+fn build(package: &str, target: &str, cfg: Option<&str>) -> Result<PathBuf, String> {
     if !target_installed(target) {
         return Err(format!("the Rust target {target} is not installed"));
     }
@@ -68,8 +69,15 @@ fn build(package: &str, target: &str) -> Result<PathBuf, String> {
         .parent()
         .unwrap()
         .to_path_buf();
-    let cross = target_dir().join("cli-cross");
-    let out = Command::new(cargo)
+    let cross = match cfg {
+        None => target_dir().join("cli-cross"),
+        Some(cfg) => target_dir().join(format!("cli-cross-{cfg}")),
+    };
+    let mut cmd = Command::new(cargo);
+    if let Some(cfg) = cfg {
+        cmd.env("RUSTFLAGS", format!("--cfg {cfg}"));
+    }
+    let out = cmd
         .current_dir(&workspace)
         .env("CARGO_TARGET_DIR", &cross)
         .args(["rustc", "-p", package, "--target", target])
@@ -97,8 +105,8 @@ fn build(package: &str, target: &str) -> Result<PathBuf, String> {
     newest.ok_or_else(|| format!("no object for {target} in {}", deps.display()))
 }
 
-/// A package, a target and its object, or why it could not be built.
-type Built = (String, String, Result<PathBuf, String>);
+/// A package, a target, a `--cfg` and its object, or why it could not be built.
+type Built = (String, String, Option<String>, Result<PathBuf, String>);
 
 /// The object of `probe-test-macro` for `target`, built once per test binary; `None` (after
 /// saying why) when it cannot be built.
@@ -108,14 +116,28 @@ pub fn object(target: &str) -> Option<PathBuf> {
 
 /// [`object`] for another package of the workspace.
 pub fn package_object(package: &str, target: &str) -> Option<PathBuf> {
+    package_object_with(package, target, None)
+}
+
+/// [`package_object`] built with `--cfg CFG` given to every crate.
+pub fn package_object_with(package: &str, target: &str, cfg: Option<&str>) -> Option<PathBuf> {
     static BUILT: OnceLock<Mutex<Vec<Built>>> = OnceLock::new();
     let built = BUILT.get_or_init(|| Mutex::new(Vec::new()));
     let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
-    let result = match built.iter().find(|(p, t, _)| p == package && t == target) {
-        Some((_, _, result)) => result.clone(),
+    let cfg_owned = cfg.map(str::to_string);
+    let result = match built
+        .iter()
+        .find(|(p, t, c, _)| p == package && t == target && *c == cfg_owned)
+    {
+        Some((_, _, _, result)) => result.clone(),
         None => {
-            let result = build(package, target);
-            built.push((package.to_string(), target.to_string(), result.clone()));
+            let result = build(package, target, cfg);
+            built.push((
+                package.to_string(),
+                target.to_string(),
+                cfg_owned,
+                result.clone(),
+            ));
             result
         }
     };
