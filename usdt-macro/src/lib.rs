@@ -2,10 +2,11 @@
 //! input, call the one code generator in `usdt-impl`, and turn its errors into compile
 //! errors at the right span. Use them through `usdt`.
 
+mod bind;
 mod dtrace_provider;
 mod options;
 mod provider_attr;
-mod site_value;
+
 
 use proc_macro::TokenStream;
 
@@ -88,10 +89,9 @@ pub fn provider(attr: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The expression a probe site evaluates for its arguments (see `site_value`). Not part of
-/// the public API.
+/// The `let`s that bind a probe site's arguments (see `bind`). Not part of the public API.
 #[doc(hidden)]
 #[proc_macro]
-pub fn __value(input: TokenStream) -> TokenStream {
-    site_value::expand(input)
+pub fn __bind(input: TokenStream) -> TokenStream {
+    bind::expand(input)
 }

@@ -86,7 +86,9 @@
 //! - illumos, FreeBSD, macOS: DTrace probe records, registered by [`register_probes`].
 //! - Anything else: nothing.
 
+mod builder;
 mod error;
+mod json;
 mod register;
 mod site;
 mod unique_id;
@@ -95,13 +97,12 @@ mod unique_id;
 #[path = "private/mod.rs"]
 pub mod __private;
 
+pub use builder::Builder;
 pub use error::Error;
+pub use json::to_json;
 pub use register::register_probes;
 pub use unique_id::UniqueId;
 
 #[doc(hidden)]
-pub use usdt_macro::__value;
+pub use usdt_macro::__bind;
 pub use usdt_macro::{dtrace_provider, provider};
-
-#[cfg(feature = "builder")]
-pub use usdt_impl::{BuildError, Builder};

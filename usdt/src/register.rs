@@ -13,14 +13,14 @@ use crate::Error;
 ///   binary and submits it to the DTrace helper device (`/dev/dtrace/helper`,
 ///   `/dev/dtracehelper`), after which `dtrace -l` lists the probes. The first call does
 ///   the work; later calls return its result.
-/// - **Other targets**, or with the `probes` feature off: nothing to do.
+/// - **Other targets**, or with probes turned off (`--cfg usdt_disable_probes`): nothing to do.
 ///
 /// ```
 /// usdt::register_probes().expect("DTrace refused our probes");
 /// ```
 pub fn register_probes() -> Result<(), Error> {
     #[cfg(all(
-        feature = "probes",
+        not(usdt_disable_probes),
         any(
             target_os = "illumos",
             target_os = "solaris",

@@ -1,42 +1,132 @@
 //! The probe macros.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use super::{args, names, typecheck, MAX_ARGUMENTS};
 use crate::{Error, Options, Probe, Provider};
 
-/// Every probe macro of `provider`, in the function form (`test_start!`) or inside a module
-/// (`test::start!`).
-pub fn provider(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
-    let macros = probe_macros(provider, options)?;
-    if options.module {
-        let module = names::provider_module(provider, options)?;
-        let doc = format!("The probes of the USDT provider `{}`.", provider.name);
-        Ok(quote! {
-            #[doc = #doc]
-            #[allow(unused_imports, unused_macros, clippy::crate_in_macro_def)]
-            pub(crate) mod #module {
-                #macros
-            }
-        })
+/// Every probe macro of a D provider, by both names usdt has had: `test_start!` (defined in
+/// the invoking scope) and `test::start!` (usdt 0.6's, in a module named after the provider or
+/// `options.module`).
+///
+/// The module is defined inside a hidden one and brought in by a glob import, so an item of
+/// the invoking scope with the module's name (a user's own `mod test`) shadows it instead of
+/// clashing with it; `test_start!` then still works. Each probe costs one `macro_rules!` and
+/// two `use` items, whatever the spelling used.
+///
+/// A name that cannot be an identifier (a keyword provider), or that is in `clashing` (a
+/// format giving two probes one name), leaves that spelling out, unless it is the only one, or the module was named
+/// explicitly: then it is an error.
+pub fn provider(
+    provider: &Provider,
+    options: &Options,
+    clashing: &HashSet<String>,
+) -> Result<TokenStream, Error> {
+    let explicit = options.module.is_some();
+    let module = options.module.as_deref().unwrap_or(&provider.name);
+    let module = if explicit {
+        Some(names::provider_module(module, provider, options)?)
     } else {
-        Ok(macros)
+        names::usable(module).then(|| names::provider_module(module, provider, options))
+        .transpose()?
+    };
+    let function_format = function_format(options);
+    let module_format = options.probe_format.as_deref().unwrap_or("{probe}");
+
+    let mut inside = String::new();
+    let mut outside = String::new();
+    for probe in &provider.probes {
+        let function = names::format_name(function_format, provider, probe);
+        let function_ok = names::usable(&function) && !clashing.contains(&function);
+        let in_module = module
+            .as_ref()
+            .filter(|_| names::usable(&names::format_name(module_format, provider, probe)));
+        match in_module {
+            Some(module) => {
+                let name = names::probe_macro(module_format, provider, probe, options)?;
+                let shown = if function_ok {
+                    function.clone()
+                } else {
+                    format!("{module}::{name}")
+                };
+                probe_macro(&mut inside, provider, probe, &name.to_string(), &shown, options)?;
+                if function_ok {
+                    writeln!(
+                        outside,
+                        "#[allow(unused_imports)] pub(crate) use __usdt_{module}::{module}::{name} as {function};"
+                    )
+                    .ok();
+                }
+            }
+            None => {
+                // The only spelling: an error names what is wrong with it.
+                let name = names::probe_macro(function_format, provider, probe, options)?.to_string();
+                probe_macro(&mut outside, provider, probe, &name, &name, options)?;
+            }
+        }
     }
+    let mut text = String::new();
+    if let Some(module) = module.filter(|_| !inside.is_empty()) {
+        let doc = format!("The probes of the USDT provider `{}`.", provider.name);
+        write!(
+            text,
+            "#[doc(hidden)] #[allow(non_snake_case, unused_imports, unused_macros)] mod __usdt_{module} {{ \
+             #[doc = {doc:?}] #[allow(clippy::crate_in_macro_def)] pub(crate) mod {module} {{ {inside} }} }} \
+             #[allow(unused_imports)] pub(crate) use __usdt_{module}::*;\n"
+        )
+        .ok();
+    }
+    text.push_str(&outside);
+    parse(&text, options)
 }
 
-/// The probe macros of `provider` alone, for a front door that places them itself.
+/// The format of the `test_start!` spelling.
+fn function_format(options: &Options) -> &str {
+    options
+        .probe_format
+        .as_deref()
+        .unwrap_or("{provider}_{probe}")
+}
+
+/// The `test_start!` names that `providers` would give more than one probe.
+pub fn clashing_names(providers: &[Provider], options: &Options) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    let mut clashing = HashSet::new();
+    for provider in providers {
+        for probe in &provider.probes {
+            let name = names::format_name(function_format(options), provider, probe);
+            if !seen.insert(name.clone()) {
+                clashing.insert(name);
+            }
+        }
+    }
+    clashing
+}
+
+/// The probe macros of `provider` alone, each named by `format`, for a front door that places
+/// them itself.
+pub fn probe_macros(
+    provider: &Provider,
+    format: &str,
+    options: &Options,
+) -> Result<TokenStream, Error> {
+    let mut text = String::new();
+    for probe in &provider.probes {
+        let name = names::probe_macro(format, provider, probe, options)?.to_string();
+        probe_macro(&mut text, provider, probe, &name, &name, options)?;
+    }
+    parse(&text, options)
+}
+
+/// Generated code, written as text, as tokens.
 ///
 /// Written as text and parsed once: in a proc macro (built without optimizations) that is
 /// several times faster than assembling the same tokens one by one, for the same tokens (all
 /// spanned at the invocation).
-pub fn probe_macros(provider: &Provider, options: &Options) -> Result<TokenStream, Error> {
-    let mut text = String::new();
-    for probe in &provider.probes {
-        probe_macro(&mut text, provider, probe, options)?;
-    }
+fn parse(text: &str, options: &Options) -> Result<TokenStream, Error> {
     text.parse().map_err(|e| {
         Error::new(
             options.file.as_deref(),
@@ -46,11 +136,14 @@ pub fn probe_macros(provider: &Provider, options: &Options) -> Result<TokenStrea
     })
 }
 
-/// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
+/// One probe's `macro_rules!` named `name`, and a `pub(crate) use` so it can be named by
+/// path; messages call it `shown`.
 fn probe_macro(
     out: &mut String,
     provider: &Provider,
     probe: &Probe,
+    name: &str,
+    shown: &str,
     options: &Options,
 ) -> Result<(), Error> {
     let file = options.file.as_deref();
@@ -65,8 +158,7 @@ fn probe_macro(
             ),
         ));
     }
-    let name = names::probe_macro(provider, probe, options)?;
-    let check = typecheck::check(probe, options);
+    let check = typecheck::check(&probe.args);
     let site_args = args::site_list(probe);
     let prov = &provider.name;
     let stapsdt = &probe.name;
@@ -82,19 +174,36 @@ fn probe_macro(
             .join(", ");
         let message = format!(
             "probe `{prov}:{stapsdt}` takes {} argument{} ({signature}): pass a closure that returns {}, \
-             e.g. `{name}!(|| ...)`",
+             e.g. `{shown}!(|| ...)`",
             probe.args.len(),
             if probe.args.len() == 1 { "" } else { "s" },
             if probe.args.len() == 1 { "it" } else { "them as a tuple" },
         );
         format!("() => {{ ::core::compile_error!({message:?}) }};")
     };
+    // Serializable types are named at the site, through the provider's scope items.
+    let scope = if probe.serializes() {
+        provider
+            .scope
+            .iter()
+            .map(|item| format!("#[allow(unused_imports)] {item}"))
+            .collect::<String>()
+    } else {
+        String::new()
+    };
     // The site itself is `usdt`'s `__probe!`: the less each probe macro holds, the less
     // every crate compiles.
+    let site = format!(
+        "::usdt::__probe!({prov:?}, {stapsdt:?}, {dtrace:?}, {check}, [$($f)*], {site_args})"
+    );
+    let body = if scope.is_empty() {
+        site
+    } else {
+        format!("{{ {scope} {site} }}")
+    };
     writeln!(
         out,
-        "#[allow(unused_macros)] macro_rules! {name} {{ {no_closure} ($($f:tt)*) => {{ \
-         ::usdt::__probe!({prov:?}, {stapsdt:?}, {dtrace:?}, {check}, [$($f)*], {site_args}) }}; }}"
+        "#[allow(unused_macros)] macro_rules! {name} {{ {no_closure} ($($f:tt)*) => {{ {body} }}; }}"
     )
     .ok();
     writeln!(out, "#[allow(unused_imports)] pub(crate) use {name};").ok();
