@@ -167,7 +167,13 @@ fn elements(body: TokenStream, n: usize) -> Option<Vec<TokenStream>> {
 /// there; an element that is a plain reference (`&x`, `&self.a[..]`) is bound as it is, so
 /// that a mismatch names the type the user wrote, not a reference to it.
 fn bind_ref(out: &mut TokenStream, name: TokenTree, ty: TokenStream, element: TokenStream) {
-    if is_plain_reference(element.clone()) {
+    // Not for a trait object (a serializable slice's `&dyn AsRef<[E]>`), which a reference
+    // to an unsized value (`&v[1..]`) cannot become.
+    let unsizes = ty
+        .clone()
+        .into_iter()
+        .any(|t| matches!(&t, TokenTree::Ident(i) if i.to_string() == "dyn"));
+    if !unsizes && is_plain_reference(element.clone()) {
         let_statement(out, TokenStream::from(name), ty, element);
         return;
     }
