@@ -2,7 +2,8 @@
 //!
 //! The fixtures are binaries of this crate (`src/bin/fx_*.rs`, provider files in
 //! `fixtures/`), plus `fixture-lib` (a library crate with probes of its own) and
-//! `fixtures-nofeature` (built without the `probes` feature, outside the workspace). Each
+//! `fixtures-nofeature` (built with default features off, and with probes turned off, outside
+//! the workspace), `compat` (programs written to usdt 0.6's API) and `dropshot`. Each
 //! fixture takes what to fire from its arguments and ends by printing `evaluations=N`, the
 //! number of probe closures that ran.
 //!

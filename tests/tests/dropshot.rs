@@ -48,8 +48,11 @@ fn server() -> PathBuf {
         let main = std::fs::read(tests_dir().join("dropshot/main.rs")).unwrap();
         write_if_changed(&dir.join("src/main.rs"), &main);
         if !dir.join("Cargo.lock").exists() {
-            std::fs::copy(tests_dir().join("dropshot/Cargo.lock"), dir.join("Cargo.lock"))
-                .unwrap();
+            std::fs::copy(
+                tests_dir().join("dropshot/Cargo.lock"),
+                dir.join("Cargo.lock"),
+            )
+            .unwrap();
         }
         build(cargo(&dir, &dir.join("target")).args(["build", "--quiet"])).unwrap();
         dir.join("target/debug/dropshot-usdt")
@@ -100,8 +103,8 @@ fn request_probes_carry_dropshots_json() {
         let text = line
             .strip_prefix(kind)
             .unwrap_or_else(|| panic!("{kind} expected: {line}"));
-        let value: serde_json::Value = serde_json::from_str(text.trim())
-            .unwrap_or_else(|e| panic!("{e}: {text}"));
+        let value: serde_json::Value =
+            serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"));
         value["ok"].clone()
     };
     let fires: Vec<String> = run

@@ -27,11 +27,8 @@ fn fixture() -> PathBuf {
 /// target directory of its own (their RUSTFLAGS differ).
 fn build_fixture(disabled: bool) -> PathBuf {
     let dir = tests_dir().join("fixtures-nofeature");
-    let target = nested_target_dir(Path::new(FIXTURE)).join(if disabled {
-        "disabled"
-    } else {
-        "nofeature"
-    });
+    let target =
+        nested_target_dir(Path::new(FIXTURE)).join(if disabled { "disabled" } else { "nofeature" });
     let mut cmd = cargo(&dir, &target);
     cmd.args(["build", "--quiet"]);
     if disabled {

@@ -20,7 +20,10 @@ fn both_spellings_with_no_option() {
     assert!(out.contains("pub (crate) use __usdt_test ::*;"), "{out}");
     for probe in ["start", "stop", "ping"] {
         assert!(out.contains(&format!("macro_rules ! {probe}")), "{probe}");
-        assert!(out.contains(&format!("pub (crate) use {probe} ;")), "{probe}");
+        assert!(
+            out.contains(&format!("pub (crate) use {probe} ;")),
+            "{probe}"
+        );
         // This crate's `test_start!`: one more `use` per probe.
         assert!(
             out.contains(&format!(
@@ -50,12 +53,19 @@ fn module_option_names_the_module() {
     )
     .unwrap();
     assert!(out.contains("pub (crate) mod probes {"), "{out}");
-    assert!(out.contains("__usdt_probes :: probes :: start as test_start"), "{out}");
+    assert!(
+        out.contains("__usdt_probes :: probes :: start as test_start"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_keyword_provider_keeps_the_function_spelling_only() {
-    let out = generate("provider type {\n    probe start();\n};\n", Options::default()).unwrap();
+    let out = generate(
+        "provider type {\n    probe start();\n};\n",
+        Options::default(),
+    )
+    .unwrap();
     assert!(out.contains("macro_rules ! type_start"), "{out}");
     assert!(!out.contains("mod"), "{out}");
 }

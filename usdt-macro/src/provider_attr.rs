@@ -22,15 +22,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let in_module = match options::apply(&mut opts, pairs)? {
         None => true,
         Some(Module::Flag(inside)) => inside,
-        Some(Module::Named(name, span)) => {
-            return Err(syn::Error::new(
-                span,
-                format!(
-                    "`module = \"{name}\"`: the probes of `#[usdt::provider]` live in the module it \
+        Some(Module::Named(name, span)) => return Err(syn::Error::new(
+            span,
+            format!(
+                "`module = \"{name}\"`: the probes of `#[usdt::provider]` live in the module it \
                      is written on; rename that module instead"
-                ),
-            ))
-        }
+            ),
+        )),
     };
 
     let mut module: ItemMod = syn::parse2(item).map_err(|e| {

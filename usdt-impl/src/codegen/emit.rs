@@ -30,8 +30,9 @@ pub fn provider(
     let module = if explicit {
         Some(names::provider_module(module, provider, options)?)
     } else {
-        names::usable(module).then(|| names::provider_module(module, provider, options))
-        .transpose()?
+        names::usable(module)
+            .then(|| names::provider_module(module, provider, options))
+            .transpose()?
     };
     let function_format = function_format(options);
     let module_format = options.probe_format.as_deref().unwrap_or("{probe}");
@@ -52,7 +53,14 @@ pub fn provider(
                 } else {
                     format!("{module}::{name}")
                 };
-                probe_macro(&mut inside, provider, probe, &name.to_string(), &shown, options)?;
+                probe_macro(
+                    &mut inside,
+                    provider,
+                    probe,
+                    &name.to_string(),
+                    &shown,
+                    options,
+                )?;
                 if function_ok {
                     writeln!(
                         outside,
@@ -63,7 +71,8 @@ pub fn provider(
             }
             None => {
                 // The only spelling: an error names what is wrong with it.
-                let name = names::probe_macro(function_format, provider, probe, options)?.to_string();
+                let name =
+                    names::probe_macro(function_format, provider, probe, options)?.to_string();
                 probe_macro(&mut outside, provider, probe, &name, &name, options)?;
             }
         }
