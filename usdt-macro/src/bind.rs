@@ -254,12 +254,14 @@ fn bind_whole(
     }
 }
 
-/// `let PATTERN: TYPE = VALUE;`
+/// `let PATTERN: TYPE = VALUE;` (no `: TYPE` for an empty `ty`).
 fn let_statement(out: &mut TokenStream, pattern: TokenStream, ty: TokenStream, value: TokenStream) {
     out.extend([TokenTree::Ident(Ident::new("let", Span::call_site()))]);
     out.extend(pattern);
-    out.extend([TokenTree::Punct(Punct::new(':', Spacing::Alone))]);
-    out.extend(ty);
+    if !ty.is_empty() {
+        out.extend([TokenTree::Punct(Punct::new(':', Spacing::Alone))]);
+        out.extend(ty);
+    }
     out.extend([TokenTree::Punct(Punct::new('=', Spacing::Alone))]);
     out.extend(value);
     out.extend([TokenTree::Punct(Punct::new(';', Spacing::Alone))]);

@@ -39,6 +39,7 @@ pub fn provider(
 
     let mut inside = String::new();
     let mut outside = String::new();
+    let mut aliases = Vec::new();
     for probe in &provider.probes {
         let function = names::format_name(function_format, provider, probe);
         let function_ok = names::usable(&function) && !clashing.contains(&function);
@@ -53,27 +54,26 @@ pub fn provider(
                 } else {
                     format!("{module}::{name}")
                 };
-                probe_macro(
-                    &mut inside,
-                    provider,
-                    probe,
-                    &name.to_string(),
-                    &shown,
-                    options,
-                )?;
+                let site = Site {
+                    name: &name.to_string(),
+                    shown: &shown,
+                    lints: false,
+                };
+                probe_macro(&mut inside, provider, probe, site, options)?;
                 if function_ok {
-                    writeln!(
-                        outside,
-                        "#[allow(unused_imports)] pub(crate) use __usdt_{module}::{module}::{name} as {function};"
-                    )
-                    .ok();
+                    aliases.push(format!("{name} as {function}"));
                 }
             }
             None => {
                 // The only spelling: an error names what is wrong with it.
                 let name =
                     names::probe_macro(function_format, provider, probe, options)?.to_string();
-                probe_macro(&mut outside, provider, probe, &name, &name, options)?;
+                let site = Site {
+                    name: &name,
+                    shown: &name,
+                    lints: true,
+                };
+                probe_macro(&mut outside, provider, probe, site, options)?;
             }
         }
     }
@@ -87,6 +87,14 @@ pub fn provider(
              #[allow(unused_imports)] pub(crate) use __usdt_{module}::*;\n"
         )
         .ok();
+        if !aliases.is_empty() {
+            writeln!(
+                text,
+                "#[allow(unused_imports)] pub(crate) use __usdt_{module}::{module}::{{{}}};",
+                aliases.join(", ")
+            )
+            .ok();
+        }
     }
     text.push_str(&outside);
     parse(&text, options)
@@ -125,7 +133,12 @@ pub fn probe_macros(
     let mut text = String::new();
     for probe in &provider.probes {
         let name = names::probe_macro(format, provider, probe, options)?.to_string();
-        probe_macro(&mut text, provider, probe, &name, &name, options)?;
+        let site = Site {
+            name: &name,
+            shown: &name,
+            lints: true,
+        };
+        probe_macro(&mut text, provider, probe, site, options)?;
     }
     parse(&text, options)
 }
@@ -145,16 +158,26 @@ fn parse(text: &str, options: &Options) -> Result<TokenStream, Error> {
     })
 }
 
-/// One probe's `macro_rules!` named `name`, and a `pub(crate) use` so it can be named by
-/// path; messages call it `shown`.
+/// How one probe's macro is written.
+struct Site<'a> {
+    /// The macro's name.
+    name: &'a str,
+    /// What messages call it.
+    shown: &'a str,
+    /// Whether it carries its own `allow`s for unused macros and imports (else the enclosing
+    /// module has them).
+    lints: bool,
+}
+
+/// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
 fn probe_macro(
     out: &mut String,
     provider: &Provider,
     probe: &Probe,
-    name: &str,
-    shown: &str,
+    site: Site,
     options: &Options,
 ) -> Result<(), Error> {
+    let Site { name, shown, lints } = site;
     let file = options.file.as_deref();
     if probe.args.len() > MAX_ARGUMENTS {
         return Err(Error::new(
@@ -210,11 +233,16 @@ fn probe_macro(
     } else {
         format!("{{ {scope} {site} }}")
     };
+    let (macro_lint, import_lint) = if lints {
+        ("#[allow(unused_macros)] ", "#[allow(unused_imports)] ")
+    } else {
+        ("", "")
+    };
     writeln!(
         out,
-        "#[allow(unused_macros)] macro_rules! {name} {{ {no_closure} ($($f:tt)*) => {{ {body} }}; }}"
+        "{macro_lint}macro_rules! {name} {{ {no_closure} ($($f:tt)*) => {{ {body} }}; }}"
     )
     .ok();
-    writeln!(out, "#[allow(unused_imports)] pub(crate) use {name};").ok();
+    writeln!(out, "{import_lint}pub(crate) use {name};").ok();
     Ok(())
 }

@@ -54,7 +54,9 @@ pub trait StrArg {
     fn c_str(&self, buf: &mut StrBuf) -> u64;
 }
 
-/// The string types whose bytes are copied to be NUL-terminated.
+/// The string types whose bytes are copied to be NUL-terminated, by value and by reference
+/// (one or two levels). Each impl is written out rather than one generic `impl for &T`: a
+/// generic impl would be instantiated, and compiled, in every crate with a probe site.
 macro_rules! copied {
     ($($t:ty),*) => {$(
         impl StrArg for $t {
@@ -65,7 +67,8 @@ macro_rules! copied {
         }
     )*};
 }
-copied!(str, String, Box<str>, Cow<'_, str>, Rc<str>, Arc<str>);
+copied!(&str, &&str, &mut str, String, &String, &&String, Box<str>, &Box<str>);
+copied!(Cow<'_, str>, &Cow<'_, str>, Rc<str>, &Rc<str>, Arc<str>, &Arc<str>);
 
 /// The C strings, NUL-terminated already, read in place: a borrowed one outlives the
 /// closure that returned it, an owned one is kept by the site until after the probe.
@@ -79,21 +82,7 @@ macro_rules! in_place {
         }
     )*};
 }
-in_place!(CStr, CString);
-
-impl<T: StrArg + ?Sized> StrArg for &T {
-    #[inline(always)]
-    fn c_str(&self, buf: &mut StrBuf) -> u64 {
-        (**self).c_str(buf)
-    }
-}
-
-impl<T: StrArg + ?Sized> StrArg for &mut T {
-    #[inline(always)]
-    fn c_str(&self, buf: &mut StrBuf) -> u64 {
-        (**self).c_str(buf)
-    }
-}
+in_place!(&CStr, &&CStr, CString, &CString, &&CString);
 
 #[diagnostic::on_unimplemented(
     message = "a pointer probe argument takes a raw pointer (`*const T`, `*mut T`), not `{Self}`",
