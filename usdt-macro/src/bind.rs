@@ -1,6 +1,6 @@
 //! `__bind!($crate, [[T0] [T1] ...] VALUE, [a0 a1 ...])`: the `let`s that bind a probe
 //! site's arguments from the value the user wrote (a closure, or anything callable), each
-//! argument by reference with its expected type (`let a0: &u8 = &x;`, see `usdt-impl`'s
+//! argument by reference with its expected type (`let a0: &u8 = &x;`, see `usdt-codegen`'s
 //! `typecheck`).
 //!
 //! A closure written in place has its body evaluated in place, not through a closure, when

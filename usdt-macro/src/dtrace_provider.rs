@@ -34,7 +34,7 @@ impl Parse for Input {
 
 pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<TokenStream> {
     let input: Input = syn::parse2(input)?;
-    let mut opts = usdt_impl::Options::default();
+    let mut opts = usdt_codegen::Options::default();
     // Both spellings are always there: `module = true/false` changes nothing.
     if let Some(options::Module::Named(name, _)) = options::apply(&mut opts, input.options)? {
         opts.module = Some(name);
@@ -44,7 +44,7 @@ pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<To
     // As in usdt 0.6, a string that is not a `.d` path is the provider definition itself.
     if !relative.ends_with(".d") && relative.contains('{') {
         opts.file = Some("<inline provider>".to_owned());
-        return usdt_impl::from_d_source(&relative, "<inline provider>", &opts)
+        return usdt_codegen::from_d_source(&relative, "<inline provider>", &opts)
             .map_err(|e| syn::Error::new(span, e.to_string()));
     }
     // Relative to the invoking crate's manifest; else to the invoking source file.
@@ -65,7 +65,7 @@ pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<To
         ));
     };
     opts.file = Some(relative.clone());
-    let code = usdt_impl::from_d_file(&path, &relative, &opts)
+    let code = usdt_codegen::from_d_file(&path, &relative, &opts)
         .map_err(|e| syn::Error::new(span, e.to_string()))?;
     // Make cargo rebuild when the provider file changes.
     let tracked = path.to_string_lossy().into_owned();

@@ -1,5 +1,5 @@
 //! Procedural macros of the [`usdt`](https://docs.rs/usdt) crate. Thin: they read their
-//! input, call the one code generator in `usdt-impl`, and turn its errors into compile
+//! input, call the one code generator in `usdt-codegen`, and turn its errors into compile
 //! errors at the right span. Use them through `usdt`.
 
 mod bind;

@@ -30,7 +30,7 @@ pub enum Module {
 /// Fill `options` from `key = value` pairs, returning the `module` option if given; unknown
 /// keys and wrong value types are errors at their span.
 pub fn apply(
-    options: &mut usdt_impl::Options,
+    options: &mut usdt_codegen::Options,
     pairs: impl IntoIterator<Item = KeyValue>,
 ) -> syn::Result<Option<Module>> {
     let mut module = None;

@@ -13,22 +13,24 @@ use syn::spanned::Spanned;
 use syn::{FnArg, Item, ItemFn, ItemMod, ItemUse, Token, Type, UseTree, Visibility};
 
 use crate::options::{self, KeyValue, Module};
-use usdt_impl::dtrace_parser::ArgKind;
-use usdt_impl::{ArgType, Probe, Provider};
+use usdt_codegen::dtrace_parser::ArgKind;
+use usdt_codegen::{ArgType, Probe, Provider};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated.parse2(attr)?;
-    let mut opts = usdt_impl::Options::default();
+    let mut opts = usdt_codegen::Options::default();
     let in_module = match options::apply(&mut opts, pairs)? {
         None => true,
         Some(Module::Flag(inside)) => inside,
-        Some(Module::Named(name, span)) => return Err(syn::Error::new(
-            span,
-            format!(
+        Some(Module::Named(name, span)) => {
+            return Err(syn::Error::new(
+                span,
+                format!(
                 "`module = \"{name}\"`: the probes of `#[usdt::provider]` live in the module it \
                      is written on; rename that module instead"
             ),
-        )),
+            ))
+        }
     };
 
     let mut module: ItemMod = syn::parse2(item).map_err(|e| {
@@ -66,15 +68,15 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         span: None,
         scope,
     };
-    let to_error = |e: usdt_impl::Error| syn::Error::new(module.ident.span(), e.to_string());
+    let to_error = |e: usdt_codegen::Error| syn::Error::new(module.ident.span(), e.to_string());
     let format = match (&opts.probe_format, in_module) {
         (Some(format), _) => format.clone(),
         (None, true) => "{probe}".to_owned(),
         (None, false) => "{provider}_{probe}".to_owned(),
     };
     let macros =
-        usdt_impl::codegen::emit::probe_macros(&provider, &format, &opts).map_err(to_error)?;
-    let assertions = usdt_impl::codegen::typecheck::serializable_assertions(&provider);
+        usdt_codegen::codegen::emit::probe_macros(&provider, &format, &opts).map_err(to_error)?;
+    let assertions = usdt_codegen::codegen::typecheck::serializable_assertions(&provider);
     let (inside, outside) = if in_module {
         (macros, TokenStream::new())
     } else {

@@ -34,7 +34,7 @@ pub enum Error {
     /// The build script's provider file is missing or malformed:
     /// `file:line:column: what was expected`.
     #[error("{0}")]
-    ParseError(usdt_impl::Error),
+    ParseError(ProviderError),
     /// The build script's output could not be written.
     #[error("{0}")]
     IO(#[from] std::io::Error),
@@ -44,6 +44,23 @@ pub enum Error {
     /// A value could not be serialized.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+/// A provider file the [`Builder`](crate::Builder) cannot turn into probe macros.
+///
+/// Its own type, not the code generator's: a program's `usdt::Error` then links none of the
+/// code generator, which only build scripts run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text}")]
+pub struct ProviderError {
+    /// The provider file, as the build script named it.
+    pub file: Option<String>,
+    /// The line at fault (from 1), when there is one.
+    pub line: Option<usize>,
+    /// The column at fault (from 1), when there is one.
+    pub column: Option<usize>,
+    /// The whole message: `file:line:column: what was expected`.
+    pub text: String,
 }
 
 impl From<usdt_impl::register::RegisterError> for Error {
@@ -63,11 +80,17 @@ impl From<usdt_impl::register::RegisterError> for Error {
     }
 }
 
-impl From<usdt_impl::BuildError> for Error {
-    fn from(e: usdt_impl::BuildError) -> Self {
-        use usdt_impl::BuildError as B;
+impl From<usdt_codegen::BuildError> for Error {
+    #[inline]
+    fn from(e: usdt_codegen::BuildError) -> Self {
+        use usdt_codegen::BuildError as B;
         match e {
-            B::Provider(e) => Error::ParseError(e),
+            B::Provider(e) => Error::ParseError(ProviderError {
+                file: e.file.clone(),
+                line: e.span.map(|s| s.line),
+                column: e.span.map(|s| s.column),
+                text: e.to_string(),
+            }),
             B::Environment(_) => Error::Env(std::env::VarError::NotPresent),
             B::Write { path, source } => Error::IO(std::io::Error::new(
                 source.kind(),

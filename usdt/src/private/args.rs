@@ -67,8 +67,24 @@ macro_rules! copied {
         }
     )*};
 }
-copied!(&str, &&str, &mut str, String, &String, &&String, Box<str>, &Box<str>);
-copied!(Cow<'_, str>, &Cow<'_, str>, Rc<str>, &Rc<str>, Arc<str>, &Arc<str>);
+copied!(
+    &str,
+    &&str,
+    &mut str,
+    String,
+    &String,
+    &&String,
+    Box<str>,
+    &Box<str>
+);
+copied!(
+    Cow<'_, str>,
+    &Cow<'_, str>,
+    Rc<str>,
+    &Rc<str>,
+    Arc<str>,
+    &Arc<str>
+);
 
 /// The C strings, NUL-terminated already, read in place: a borrowed one outlives the
 /// closure that returned it, an owned one is kept by the site until after the probe.

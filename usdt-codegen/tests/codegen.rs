@@ -1,6 +1,6 @@
 //! The code generator's output shape and its errors.
 
-use usdt_impl::{from_d_source, Options};
+use usdt_codegen::{from_d_source, Options};
 
 const TEST_D: &str = "provider test {\n    probe start(uint8_t);\n    probe stop(char *, uint8_t);\n    probe ping();\n};\n";
 
@@ -26,9 +26,7 @@ fn both_spellings_with_no_option() {
         );
         // This crate's `test_start!`: one more `use` per probe.
         assert!(
-            out.contains(&format!(
-                "{probe} as test_{probe}"
-            )),
+            out.contains(&format!("{probe} as test_{probe}")),
             "{probe} in {out}"
         );
     }

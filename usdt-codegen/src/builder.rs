@@ -33,7 +33,7 @@ pub enum BuildError {
 /// whose methods are usdt 0.6's.
 ///
 /// ```no_run
-/// usdt_impl::Builder::new("test.d").build().unwrap();
+/// usdt_codegen::Builder::new("test.d").build().unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
