@@ -8,12 +8,10 @@ use crate::Error;
 /// `$OUT_DIR/<stem>.rs`, the same macros as [`dtrace_provider!`](crate::dtrace_provider)
 /// (`test_start!` and `test::start!`), written one item per line so you can read them.
 ///
-/// `build.rs`:
+/// In `build.rs`'s `main`:
 ///
 /// ```no_run
-/// fn main() {
-///     usdt::Builder::new("test.d").build().unwrap();
-/// }
+/// usdt::Builder::new("test.d").build().unwrap();
 /// ```
 ///
 /// and at the crate root, `include!(concat!(env!("OUT_DIR"), "/test.rs"));`. Cargo runs the

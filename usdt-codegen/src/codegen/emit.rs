@@ -80,11 +80,11 @@ pub fn provider(
     let mut text = String::new();
     if let Some(module) = module.filter(|_| !inside.is_empty()) {
         let doc = format!("The probes of the USDT provider `{}`.", provider.name);
-        write!(
+        writeln!(
             text,
             "#[doc(hidden)] #[allow(non_snake_case, unused_imports, unused_macros)] mod __usdt_{module} {{ \
              #[doc = {doc:?}] #[allow(clippy::crate_in_macro_def)] pub(crate) mod {module} {{ {inside} }} }} \
-             #[allow(unused_imports)] pub(crate) use __usdt_{module}::*;\n"
+             #[allow(unused_imports)] pub(crate) use __usdt_{module}::*;"
         )
         .ok();
         if !aliases.is_empty() {
