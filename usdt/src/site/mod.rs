@@ -3,10 +3,9 @@
 //!
 //! Every backend defines `__probe_site!` with the same input, which the generated probe
 //! macros pass: the provider and probe names (as Linux's SystemTap notes and as DTrace's DOF
-//! spell them), the checked closure (returning a tuple, one element per argument), and per
+//! spell them), the value the user wrote with each argument's expected type, and per
 //! argument a binding name, the note's size (`-4`, `8`, `8f`), the native C type, and how
-//! the value becomes a register: `int` (an integer or `bool`, cast with `as u64`) or `arg`
-//! (anything else, through [`Arg`](crate::__private::Arg)).
+//! the value becomes a register (see `__prepare!`).
 
 #[cfg(all(
     not(usdt_disable_probes),
