@@ -335,8 +335,9 @@ def closure(values):
     return f"|| ({', '.join(values)})"
 
 
-def write_compile_crates(nprobes):
-    """Writes the crates whose builds are timed; returns {key: (label, dir, package)}."""
+def write_compile_crates(nprobes, baseline=None):
+    """Writes the crates whose builds are timed; returns {key: (label, dir, package)}.
+    `baseline`: another checkout's `usdt` crate, timed the same way as ours."""
     base = OUT / "compile"
     dfile, fires = gen_provider(nprobes)
     usdt_path = ROOT / "usdt"
@@ -369,6 +370,16 @@ def write_compile_crates(nprobes):
           '    let _ = usdt::register_probes();\n' + EDIT_LINE.format(0) + ours_macro + "\n}\n",
           'fn main() {\n    if let Err(e) = usdt::Builder::new("many.d").build() {\n'
           '        eprintln!("{e}");\n        std::process::exit(1);\n    }\n}\n')
+    if baseline:
+        crate("baseline-macro", "baseline, dtrace_provider!", f'usdt = {{ path = "{baseline}" }}\n', "",
+              'usdt::dtrace_provider!("many.d");\n\nfn main() {\n'
+              '    let _ = usdt::register_probes();\n' + EDIT_LINE.format(0) + ours_macro + "\n}\n")
+        crate("baseline-build", "baseline, build.rs",
+              f'usdt = {{ path = "{baseline}", default-features = false, features = ["probes"] }}\n',
+              f'usdt = {{ path = "{baseline}", default-features = false, features = ["builder"] }}\n',
+              'include!(concat!(env!("OUT_DIR"), "/many.rs"));\n\nfn main() {\n'
+              '    let _ = usdt::register_probes();\n' + EDIT_LINE.format(0) + ours_macro + "\n}\n",
+              crates["ours-build"][1].joinpath("build.rs").read_text())
     crate("u06-macro", "usdt 0.6, dtrace_provider!", 'usdt = "0.6"\n', "",
           'usdt::dtrace_provider!("many.d");\n\nfn main() {\n'
           '    let _ = usdt::register_probes();\n' + EDIT_LINE.format(0) + u06_macro + "\n}\n")
@@ -708,6 +719,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="few iterations, one run: checks it all works")
     ap.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="where to write the report")
+    ap.add_argument("--only", choices=["compile"],
+                    help="run one section and print its figures (BENCHMARKS.md is not written)")
+    ap.add_argument("--baseline", metavar="USDT_DIR",
+                    help="with --only compile: also time another checkout's usdt crate, in the same run")
     args = ap.parse_args()
     if args.quick:
         args.loop_n, args.fires, args.runs, args.reps, args.alloc_fires = 100_000, 20_000, 1, 1, 2_000
@@ -722,6 +737,8 @@ def main():
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not found")
     t0 = time.monotonic()
+    if args.only == "compile":
+        return compile_only(args, profiles, nprobes)
     m = machine()
     impls = build_fixtures()
     log("1. disabled cost (callgrind)")
@@ -744,6 +761,25 @@ def main():
     log(f"wrote {args.output}")
     for name, ok, fig in targets:
         print(f"{'PASS' if ok else 'FAIL'}  {name}  {fig}")
+
+
+def compile_only(args, profiles, nprobes):
+    """The compile section alone: each crate's median build time, and what it adds to the
+    crate without probes, against usdt 0.6 and (with --baseline) another checkout."""
+    crates = write_compile_crates(nprobes, args.baseline)
+    compile_s = measure_compile(crates, profiles, args.reps)
+    for prof in profiles:
+        for mode in ["edit", "clean"]:
+            base = compile_s[("base", prof, mode)]
+            added = {k: compile_s[(k, prof, mode)] - base for k in crates if k != "base"}
+            print(f"{prof} {mode}: " + ", ".join(f"{k} +{v:.2f} s" for k, v in added.items()))
+            for kind in ["macro", "build"]:
+                u = added[f"u06-{kind}"]
+                line = f"  {kind}: ours/usdt 0.6 {added[f'ours-{kind}'] / u:.2f}x"
+                if args.baseline:
+                    line += (f", baseline/usdt 0.6 {added[f'baseline-{kind}'] / u:.2f}x"
+                             f", ours/baseline {added[f'ours-{kind}'] / added[f'baseline-{kind}']:.2f}x")
+                print(line)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 //! The fixtures are binaries of this crate (`src/bin/fx_*.rs`, provider files in
 //! `fixtures/`), plus `fixture-lib` (a library crate with probes of its own),
 //! `fixture-gc` (probes in code the linker drops, built by `gc_sections.rs` with each linker
-//! and LTO mode) and `fixtures-nofeature` (built without the `probes` feature, outside the
-//! workspace). Each fixture takes what to fire from its arguments and ends by printing `evaluations=N`, the
+//! and LTO mode), `fixtures-nofeature` (built with default features off, and with probes
+//! turned off, outside the workspace), `compat` (programs written to usdt 0.6's API) and
+//! `dropshot`. Each fixture takes what to fire from its arguments and ends by printing
+//! `evaluations=N`, the
 //! number of probe closures that ran.
 //!
 //! The tests (`tests/*.rs`, one subject each) run the fixtures under bpftrace, gdb, perf and

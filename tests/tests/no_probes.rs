@@ -1,6 +1,7 @@
-//! With the `usdt` crate's default features off (no `probes`), a program has no probes:
-//! no `.note.stapsdt`, no `.probes` semaphores, no `.stapsdt.base`, and its closures never
-//! run, even under a tracer.
+//! Probes are turned off only on purpose: with the `usdt` crate's default features off a
+//! program keeps its probes, and with `--cfg usdt_disable_probes` it has none: no
+//! `.note.stapsdt`, no `.probes` semaphores, no `.stapsdt.base`, and its closures never run,
+//! even under a tracer.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,15 +17,39 @@ use usdt_tests::tracers::{evaluations_in, gdb};
 /// Any fixture of this crate, to find the target directory.
 const FIXTURE: &str = env!("CARGO_BIN_EXE_fx_tiny");
 
+/// The fixture with probes turned off (`--cfg usdt_disable_probes`).
 fn fixture() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let dir = tests_dir().join("fixtures-nofeature");
-        let target = nested_target_dir(Path::new(FIXTURE));
-        build(cargo(&dir, &target).args(["build", "--quiet"])).unwrap();
-        target.join("debug").join("usdt-nofeature-fixture")
-    })
-    .clone()
+    BIN.get_or_init(|| build_fixture(true)).clone()
+}
+
+/// Build the fixture (default features off), with probes turned off or not, each in a
+/// target directory of its own (their RUSTFLAGS differ).
+fn build_fixture(disabled: bool) -> PathBuf {
+    let dir = tests_dir().join("fixtures-nofeature");
+    let target =
+        nested_target_dir(Path::new(FIXTURE)).join(if disabled { "disabled" } else { "nofeature" });
+    let mut cmd = cargo(&dir, &target);
+    cmd.args(["build", "--quiet"]);
+    if disabled {
+        cmd.env("RUSTFLAGS", "--cfg usdt_disable_probes");
+    } else {
+        cmd.env_remove("RUSTFLAGS");
+    }
+    build(&mut cmd).unwrap();
+    target.join("debug").join("usdt-nofeature-fixture")
+}
+
+#[test]
+fn default_features_off_keeps_the_probes() {
+    let elf = Elf::open(&build_fixture(false)).unwrap();
+    let names = elf.section_names().unwrap();
+    for present in [".note.stapsdt", ".probes", ".stapsdt.base"] {
+        assert!(
+            names.iter().any(|n| n == present),
+            "{present} is missing: {names:?}"
+        );
+    }
 }
 
 #[test]

@@ -34,9 +34,19 @@ impl Parse for Input {
 
 pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<TokenStream> {
     let input: Input = syn::parse2(input)?;
-    let mut opts = usdt_impl::Options::default();
-    options::apply(&mut opts, input.options)?;
+    let mut opts = usdt_codegen::Options::default();
+    // Both spellings are always there: `module = true/false` changes nothing.
+    if let Some(options::Module::Named(name, _)) = options::apply(&mut opts, input.options)? {
+        opts.module = Some(name);
+    }
     let relative = input.path.value();
+    let span = input.path.span();
+    // As in usdt 0.6, a string that is not a `.d` path is the provider definition itself.
+    if !relative.ends_with(".d") && relative.contains('{') {
+        opts.file = Some("<inline provider>".to_owned());
+        return usdt_codegen::from_d_source(&relative, "<inline provider>", &opts)
+            .map_err(|e| syn::Error::new(span, e.to_string()));
+    }
     // Relative to the invoking crate's manifest; else to the invoking source file.
     let candidates: Vec<PathBuf> = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
@@ -44,7 +54,6 @@ pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<To
         .chain(source_dir)
         .map(|dir| dir.join(&relative))
         .collect();
-    let span = input.path.span();
     let Some(path) = candidates.iter().find(|p| p.is_file()).cloned() else {
         let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
         return Err(syn::Error::new(
@@ -56,7 +65,7 @@ pub fn expand(input: TokenStream, source_dir: Option<PathBuf>) -> syn::Result<To
         ));
     };
     opts.file = Some(relative.clone());
-    let code = usdt_impl::from_d_file(&path, &relative, &opts)
+    let code = usdt_codegen::from_d_file(&path, &relative, &opts)
         .map_err(|e| syn::Error::new(span, e.to_string()))?;
     // Make cargo rebuild when the provider file changes.
     let tracked = path.to_string_lossy().into_owned();

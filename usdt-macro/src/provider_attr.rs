@@ -1,23 +1,37 @@
 //! `#[usdt::provider] mod name { fn probe(args...) {} }`: a provider defined in Rust.
+//!
+//! What it accepts is what usdt 0.6 accepts, and more: any module path and visibility (a
+//! module without one is `pub(crate)`, as 0.6 makes it), argument types by value or by
+//! reference (`u8` and `&u8` both pass the value), probe functions with a body (ignored, as
+//! in 0.6), and `bool`, `f32` and `f64` passed as such rather than as JSON.
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{FnArg, Item, ItemFn, ItemMod, Token, Type};
+use syn::{FnArg, Item, ItemFn, ItemMod, ItemUse, Token, Type, UseTree, Visibility};
 
-use crate::options::{self, KeyValue};
-use usdt_impl::dtrace_parser::ArgKind;
-use usdt_impl::{ArgType, Probe, Provider};
+use crate::options::{self, KeyValue, Module};
+use usdt_codegen::dtrace_parser::ArgKind;
+use usdt_codegen::{ArgType, Probe, Provider};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated.parse2(attr)?;
-    let mut opts = usdt_impl::Options {
-        module: true,
-        ..Default::default()
+    let mut opts = usdt_codegen::Options::default();
+    let in_module = match options::apply(&mut opts, pairs)? {
+        None => true,
+        Some(Module::Flag(inside)) => inside,
+        Some(Module::Named(name, span)) => {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                "`module = \"{name}\"`: the probes of `#[usdt::provider]` live in the module it \
+                     is written on; rename that module instead"
+            ),
+            ))
+        }
     };
-    options::apply(&mut opts, pairs)?;
 
     let mut module: ItemMod = syn::parse2(item).map_err(|e| {
         syn::Error::new(
@@ -33,9 +47,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     };
     let mut kept = Vec::new();
     let mut probes = Vec::new();
+    let mut scope = Vec::new();
     for item in items {
         match item {
             Item::Fn(f) => probes.push(probe(&f)?),
+            Item::Use(u) => {
+                scope.push(scope_item(&u)?);
+                kept.push(Item::Use(u));
+            }
             other => kept.push(other),
         }
     }
@@ -47,102 +66,149 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             .unwrap_or_else(|| module_name.clone()),
         probes,
         span: None,
+        scope,
     };
-    opts.checks_in = Some(module_name);
-    let to_error = |e: usdt_impl::Error| syn::Error::new(module.ident.span(), e.to_string());
-    let checks = usdt_impl::codegen::typecheck::check_items(&provider, &opts).map_err(to_error)?;
-    let macros = usdt_impl::codegen::emit::probe_macros(&provider, &opts).map_err(to_error)?;
-    let (inside, outside) = if opts.module {
+    let to_error = |e: usdt_codegen::Error| syn::Error::new(module.ident.span(), e.to_string());
+    let format = match (&opts.probe_format, in_module) {
+        (Some(format), _) => format.clone(),
+        (None, true) => "{probe}".to_owned(),
+        (None, false) => "{provider}_{probe}".to_owned(),
+    };
+    let macros =
+        usdt_codegen::codegen::emit::probe_macros(&provider, &format, &opts).map_err(to_error)?;
+    let assertions = usdt_codegen::codegen::typecheck::serializable_assertions(&provider);
+    let (inside, outside) = if in_module {
         (macros, TokenStream::new())
     } else {
         (TokenStream::new(), macros)
     };
     let attrs = &module.attrs;
-    let vis = &module.vis;
+    // As in usdt 0.6: a module written without visibility can be named anywhere in the crate.
+    let vis = match &module.vis {
+        Visibility::Inherited => quote!(pub(crate)),
+        vis => vis.to_token_stream(),
+    };
     let ident = &module.ident;
     Ok(quote! {
         #(#attrs)*
         #[allow(unused_imports, unused_macros, clippy::crate_in_macro_def)]
         #vis mod #ident {
             #(#kept)*
-            #checks
             #inside
         }
         #outside
+        #assertions
     })
 }
 
-/// One probe function: `fn name(arg: Type, ...) {}`, no body, no return type.
+/// A `use` item of the module as it is repeated at every probe site (without its
+/// visibility), or an error for a path relative to the module, which would mean something
+/// else there.
+fn scope_item(item: &ItemUse) -> syn::Result<TokenStream> {
+    let mut tree = &item.tree;
+    while let UseTree::Group(g) = tree {
+        match g.items.first() {
+            Some(first) => tree = first,
+            None => break,
+        }
+    }
+    if let UseTree::Path(p) = tree {
+        if p.ident == "super" || p.ident == "self" {
+            return Err(syn::Error::new(
+                p.ident.span(),
+                format!(
+                    "a provider module's `use` items are repeated where its probes fire, so they \
+                     cannot be relative to the module: write `use crate::...` instead of \
+                     `use {}::...`",
+                    p.ident
+                ),
+            ));
+        }
+    }
+    let attrs = &item.attrs;
+    let tree = &item.tree;
+    let leading = &item.leading_colon;
+    Ok(quote!(#(#attrs)* use #leading #tree;))
+}
+
+/// One probe function: `fn name(arg: Type, ...) {}`, returning nothing, not generic. A body
+/// is ignored, as usdt 0.6 ignores it.
 fn probe(f: &ItemFn) -> syn::Result<Probe> {
-    if !f.block.stmts.is_empty() {
-        return Err(syn::Error::new(
-            f.block.span(),
-            "a probe function has no body: write `fn start(id: u8) {}`",
-        ));
+    let sig = &f.sig;
+    fn refuse<T>(span: proc_macro2::Span, what: &str) -> syn::Result<T> {
+        Err(syn::Error::new(
+            span,
+            format!("a probe function {what}: write `fn start(id: u8) {{}}`"),
+        ))
     }
-    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-        return Err(syn::Error::new(
-            ty.span(),
-            "a probe function returns nothing",
-        ));
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        return refuse(ty.span(), "returns nothing");
     }
-    if let Some(g) = f.sig.generics.params.first() {
-        return Err(syn::Error::new(
-            g.span(),
-            "a probe function takes no generic parameters",
-        ));
+    if let Some(g) = sig.generics.params.first() {
+        return refuse(g.span(), "takes no generic parameters");
     }
-    let args = f
-        .sig
+    if let Some(t) = &sig.asyncness {
+        return refuse(t.span(), "is not `async`");
+    }
+    if let Some(t) = &sig.unsafety {
+        return refuse(t.span(), "is not `unsafe`");
+    }
+    if let Some(abi) = &sig.abi {
+        return refuse(abi.span(), "has no ABI");
+    }
+    let args = sig
         .inputs
         .iter()
         .map(|input| match input {
-            FnArg::Typed(pat) => Ok(arg_type(&pat.ty)),
-            FnArg::Receiver(r) => Err(syn::Error::new(
-                r.span(),
-                "a probe function takes no `self`",
-            )),
+            FnArg::Typed(pat) => arg_type(&pat.ty),
+            FnArg::Receiver(r) => refuse(r.span(), "takes no `self`"),
         })
         .collect::<syn::Result<Vec<_>>>()?;
     Ok(Probe {
-        name: f.sig.ident.to_string(),
+        name: sig.ident.to_string(),
         args,
         span: None,
     })
 }
 
-/// How a declared Rust type reaches the tracer.
-fn arg_type(ty: &Type) -> ArgType {
-    match ty {
-        Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
-            Some(ident) if ident == "String" => ArgType::Native(ArgKind::String),
-            Some(ident) => match primitive_kind(ident) {
-                Some(kind) => ArgType::Primitive {
-                    kind,
-                    rust: ident.clone(),
+/// How a declared Rust type reaches the tracer. References are looked through: a probe
+/// declared `&T` takes what one declared `T` takes, and passes the value.
+fn arg_type(ty: &Type) -> syn::Result<ArgType> {
+    Ok(match ty {
+        Type::Reference(r) => arg_type(&r.elem)?,
+        Type::Paren(p) => arg_type(&p.elem)?,
+        Type::Group(g) => arg_type(&g.elem)?,
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last().map(|s| s.ident.to_string());
+            match (p.path.get_ident(), last.as_deref()) {
+                (_, Some("UniqueId")) => ArgType::UniqueId,
+                (_, Some("CStr" | "CString")) => ArgType::Native(ArgKind::String),
+                (Some(ident), _) if ident == "str" || ident == "String" => {
+                    ArgType::Native(ArgKind::String)
+                }
+                (Some(ident), _) => match primitive_kind(ident) {
+                    Some(kind) => ArgType::Primitive {
+                        kind,
+                        rust: ident.clone(),
+                    },
+                    None => ArgType::Serializable(ty.to_token_stream()),
                 },
-                None => ArgType::Serializable(ty.to_token_stream()),
-            },
-            None => ArgType::Serializable(ty.to_token_stream()),
-        },
-        Type::Reference(r) => match &*r.elem {
-            Type::Path(p) if p.path.is_ident("str") => ArgType::Native(ArgKind::String),
-            Type::Path(p)
-                if p.path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "UniqueId") =>
-            {
-                ArgType::UniqueId
+                _ => ArgType::Serializable(ty.to_token_stream()),
             }
-            Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "CStr") => {
-                ArgType::Native(ArgKind::String)
-            }
-            _ => ArgType::Serializable(ty.to_token_stream()),
-        },
+        }
+        Type::Slice(s) => ArgType::SerializableSlice(s.elem.to_token_stream()),
+        Type::Array(a) => ArgType::SerializableSlice(a.elem.to_token_stream()),
         Type::Ptr(_) => ArgType::Native(ArgKind::OpaquePointer),
-        _ => ArgType::Serializable(ty.to_token_stream()),
-    }
+        Type::Tuple(_) => ArgType::Serializable(ty.to_token_stream()),
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                "a probe argument is a value a tracer can be given: an integer, `bool`, `f32`, \
+                 `f64`, a string (`&str`, `String`), a raw pointer, `&usdt::UniqueId`, or a \
+                 `serde::Serialize` type (a path, slice, array or tuple, by value or by reference)",
+            ))
+        }
+    })
 }
 
 /// How the tracer sees a Rust primitive named `ident`, if it is one.

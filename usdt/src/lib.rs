@@ -24,10 +24,11 @@
 //! }
 //! ```
 //!
-//! Each probe becomes a macro, `{provider}_{probe}!`, that takes a closure returning the
-//! arguments (one value, or a tuple for several). The closure runs only while a tracer has
-//! the probe enabled; otherwise the site is a compare of the probe's semaphore with zero and
-//! a branch, with all argument work out of line.
+//! Each probe becomes a macro, `{provider}_{probe}!`, also named `{provider}::{probe}!` as
+//! usdt 0.6 names it, that takes a closure returning the arguments (one value, or a tuple
+//! for several; each by value or by reference). The closure runs only while a tracer has the
+//! probe enabled; otherwise the site is a compare of the probe's semaphore with zero and a
+//! branch, with all argument work out of line.
 //!
 //! # Watching the probes
 //!
@@ -49,7 +50,7 @@
 //! # The three ways to declare a provider
 //!
 //! - [`dtrace_provider!`]`("test.d")`: a D file, read at compile time.
-//! - [`Builder`] (feature `builder`): the same D file, from `build.rs`, into `$OUT_DIR`.
+//! - [`Builder`]: the same D file, from `build.rs`, into `$OUT_DIR`.
 //! - [`#[usdt::provider]`](provider): a Rust module of probe functions, whose arguments may
 //!   also be any `serde::Serialize` type (passed as JSON) and [`&UniqueId`](UniqueId).
 //!
@@ -69,12 +70,27 @@
 //! `CString` in place; a string with an interior NUL is cut there (where every tracer stops
 //! reading). Up to 12 arguments per probe.
 //!
-//! # Features
+//! # Coming from usdt 0.6
 //!
-//! - `probes` (the default feature): emit real probe sites. With `default-features = false`
-//!   every site compiles to nothing: closures are type-checked but never run, and no note,
-//!   semaphore or record is emitted. The macros work the same either way.
-//! - `builder`: [`Builder`], for build scripts.
+//! This crate is a drop-in for usdt 0.6 (version 0.6.1): replace it in a whole dependency
+//! tree with `[patch.crates-io] usdt = { path = "..." }`. Everything 0.6 offered keeps its
+//! name and signature, except `probe_records(path)`, whose replacement is `usdt list --json
+//! PATH` (the `usdt-cli` crate). On Linux, a probe named `request__start` keeps that name in
+//! its note, as C's `<sys/sdt.h>` does, where 0.6 wrote `request-start`; `bool`, `f32` and
+//! `f64` arguments of `#[usdt::provider]` reach the tracer as values, not JSON. The
+//! repository's README has the whole list.
+//!
+//! # Features and turning probes off
+//!
+//! Probes are on whatever features are chosen, `default-features = false` included. The
+//! features usdt 0.6 and 0.5 had (`asm`, `dtrace-parser`, `des`) are accepted and change
+//! nothing, so manifests naming them build.
+//!
+//! To compile every probe site to nothing, build the program with
+//! `RUSTFLAGS="--cfg usdt_disable_probes"` (or `rustflags` in `.cargo/config.toml`):
+//! closures are still type-checked but never run, and no note, semaphore or record is
+//! emitted. A cfg rather than a feature, so that no dependency, and no `--all-features`,
+//! can turn another crate's probes off.
 //!
 //! # Backends, by target
 //!
@@ -88,7 +104,9 @@
 //!   program or library loads (see [`register_probes`]).
 //! - Anything else: nothing.
 
+mod builder;
 mod error;
+mod json;
 mod register;
 mod site;
 mod unique_id;
@@ -97,13 +115,12 @@ mod unique_id;
 #[path = "private/mod.rs"]
 pub mod __private;
 
-pub use error::Error;
+pub use builder::Builder;
+pub use error::{Error, ProviderError};
+pub use json::to_json;
 pub use register::register_probes;
 pub use unique_id::UniqueId;
 
 #[doc(hidden)]
-pub use usdt_macro::__value;
+pub use usdt_macro::__bind;
 pub use usdt_macro::{dtrace_provider, provider};
-
-#[cfg(feature = "builder")]
-pub use usdt_impl::{BuildError, Builder};

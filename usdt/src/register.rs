@@ -19,14 +19,14 @@ use crate::Error;
 ///   environment (as for C programs), or the build made with
 ///   `--cfg usdt_no_register_at_load`. `DTRACE_DOF_INIT_DEBUG` prints the load-time result
 ///   on standard error.
-/// - **Other targets**, or with the `probes` feature off: nothing to do.
+/// - **Other targets**, or with probes turned off (`--cfg usdt_disable_probes`): nothing to do.
 ///
 /// ```
 /// usdt::register_probes().expect("DTrace refused our probes");
 /// ```
 pub fn register_probes() -> Result<(), Error> {
     #[cfg(all(
-        feature = "probes",
+        not(usdt_disable_probes),
         any(
             target_os = "illumos",
             target_os = "solaris",

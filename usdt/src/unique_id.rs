@@ -9,14 +9,19 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 /// across several tasks.
 ///
 /// Making one costs nothing: the number is assigned the first time a probe that is enabled
-/// reads it, so untraced programs never touch the shared counter. Pass `&id` to a probe
-/// whose argument is a `u64` (or `&UniqueId` in a `#[usdt::provider]` module); the tracer
+/// reads it (or the identifier is cloned), so untraced programs never touch the shared
+/// counter. Pass `&id` (or `id`) to a probe whose argument is `&UniqueId` in a
+/// `#[usdt::provider]` module, or `id.as_u64()` to a `uint64_t` of a D provider; the tracer
 /// sees the same number at every probe given the same `UniqueId`.
+///
+/// A clone has the same number, so work that moves to another thread or task keeps its
+/// identifier (as with usdt 0.6's `UniqueId`); unlike 0.6's, a `UniqueId` is also `Sync`.
 ///
 /// ```
 /// let id = usdt::UniqueId::new();
 /// let a = id.as_u64();
 /// assert_eq!(a, id.as_u64());
+/// assert_eq!(a, id.clone().as_u64());
 /// assert_ne!(a, usdt::UniqueId::new().as_u64());
 /// ```
 #[derive(Debug, Default)]
@@ -51,6 +56,15 @@ impl UniqueId {
             Ok(_) => fresh,
             // Another thread assigned it first; its number wins.
             Err(existing) => existing,
+        }
+    }
+}
+
+impl Clone for UniqueId {
+    /// The same identifier: its number is assigned now if it was not yet.
+    fn clone(&self) -> Self {
+        UniqueId {
+            id: AtomicU64::new(self.as_u64()),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The catalogue of compile errors: one case per mistake a user can make, each with the
-//! error it must produce and where it must point.
+//! error it must produce and where it must point; and the corner cases that must compile
+//! (`tests/pass`).
 //!
 //! The expected output lives next to each case in `tests/ui/*.stderr`. rustc's wording
 //! changes between releases; after reviewing the new output, bless it with
@@ -11,4 +12,5 @@
 fn compile_errors() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
+    t.pass("tests/pass/*.rs");
 }

@@ -1,6 +1,7 @@
-//! The `tiny` provider with the `usdt` crate's default features (`probes`) off: the probe
-//! macros still type-check their closures, but no site, note or semaphore is emitted and no
-//! closure ever runs.
+//! The `tiny` provider with the `usdt` crate's default features off, which keeps the probes
+//! (as a dependency such as dropshot picks `default-features = false`), built both as it is
+//! and with `--cfg usdt_disable_probes`, where the probe macros still type-check their
+//! closures, but no site, note or semaphore is emitted and no closure ever runs.
 //! Argument: how many fires (default 3). Prints `evaluations=N`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};

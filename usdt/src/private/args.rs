@@ -3,21 +3,25 @@
 //!
 //! Integers are cast where the probe is (no trait to resolve at every site). Strings go
 //! through [`StrArg`] and pointers through [`PtrArg`], whose messages say which Rust types a
-//! string or pointer argument takes; floats and `&UniqueId` through [`Arg`].
+//! string or pointer argument takes; floats and `UniqueId` through [`Arg`].
 
 use super::cstr::StrBuf;
 use crate::UniqueId;
+use std::borrow::Cow;
 use std::ffi::{CStr, CString};
+use std::rc::Rc;
+use std::sync::Arc;
 
 /// A value other than an integer, string or pointer that a tracer reads from a register.
+/// Sites hold each argument by reference.
 pub trait Arg {
     /// The bits the tracer reads.
-    fn to_reg(self) -> u64;
+    fn to_reg(&self) -> u64;
 }
 
 impl Arg for f32 {
     #[inline(always)]
-    fn to_reg(self) -> u64 {
+    fn to_reg(&self) -> u64 {
         // `4f@REG`: the tracer reinterprets the low 32 bits of the register.
         self.to_bits() as u64
     }
@@ -25,23 +29,24 @@ impl Arg for f32 {
 
 impl Arg for f64 {
     #[inline(always)]
-    fn to_reg(self) -> u64 {
+    fn to_reg(&self) -> u64 {
         self.to_bits()
     }
 }
 
-impl Arg for &UniqueId {
+impl Arg for UniqueId {
     #[inline(always)]
-    fn to_reg(self) -> u64 {
+    fn to_reg(&self) -> u64 {
         self.as_u64()
     }
 }
 
 #[diagnostic::on_unimplemented(
-    message = "a string probe argument takes `&str`, `String`, `&CStr` or `CString`, not `{Self}`",
+    message = "a string probe argument takes `&str`, `String`, `&CStr`, `CString` or another string (`Box<str>`, `Cow<str>`, `Rc<str>`, `Arc<str>`), not `{Self}`",
     label = "this is not a string"
 )]
-/// Rust types accepted for a string argument (`char *`, `const char *`, D `string`).
+/// Rust types accepted for a string argument (`char *`, `const char *`, D `string`): what
+/// usdt 0.6 accepted (`AsRef<str>`'s usual types) and C strings, by value or by reference.
 pub trait StrArg {
     /// The address of the NUL-terminated string: the value's own bytes when they are
     /// NUL-terminated already, else a copy made in `buf`. The site keeps the value and `buf`
@@ -49,7 +54,9 @@ pub trait StrArg {
     fn c_str(&self, buf: &mut StrBuf) -> u64;
 }
 
-/// The string types whose bytes are copied to be NUL-terminated.
+/// The string types whose bytes are copied to be NUL-terminated, by value and by reference
+/// (one or two levels). Each impl is written out rather than one generic `impl for &T`: a
+/// generic impl would be instantiated, and compiled, in every crate with a probe site.
 macro_rules! copied {
     ($($t:ty),*) => {$(
         impl StrArg for $t {
@@ -60,7 +67,24 @@ macro_rules! copied {
         }
     )*};
 }
-copied!(&str, &String, String);
+copied!(
+    &str,
+    &&str,
+    &mut str,
+    String,
+    &String,
+    &&String,
+    Box<str>,
+    &Box<str>
+);
+copied!(
+    Cow<'_, str>,
+    &Cow<'_, str>,
+    Rc<str>,
+    &Rc<str>,
+    Arc<str>,
+    &Arc<str>
+);
 
 /// The C strings, NUL-terminated already, read in place: a borrowed one outlives the
 /// closure that returned it, an owned one is kept by the site until after the probe.
@@ -74,28 +98,36 @@ macro_rules! in_place {
         }
     )*};
 }
-in_place!(&CStr, &CString, CString);
+in_place!(&CStr, &&CStr, CString, &CString, &&CString);
 
 #[diagnostic::on_unimplemented(
     message = "a pointer probe argument takes a raw pointer (`*const T`, `*mut T`), not `{Self}`",
     label = "this is not a raw pointer"
 )]
-/// Rust types accepted for a pointer argument (`void *`, `struct x *`, `uint8_t *`, ...).
+/// Rust types accepted for a pointer argument (`void *`, `struct x *`, `uint8_t *`, ...), by
+/// value or by reference.
 pub trait PtrArg {
     /// The address the tracer reads.
-    fn address(self) -> u64;
+    fn address(&self) -> u64;
 }
 
 impl<T: ?Sized> PtrArg for *const T {
     #[inline(always)]
-    fn address(self) -> u64 {
-        self as *const u8 as usize as u64
+    fn address(&self) -> u64 {
+        *self as *const u8 as usize as u64
     }
 }
 
 impl<T: ?Sized> PtrArg for *mut T {
     #[inline(always)]
-    fn address(self) -> u64 {
-        self as *const u8 as usize as u64
+    fn address(&self) -> u64 {
+        *self as *const u8 as usize as u64
+    }
+}
+
+impl<P: PtrArg + ?Sized> PtrArg for &P {
+    #[inline(always)]
+    fn address(&self) -> u64 {
+        (**self).address()
     }
 }

@@ -3,24 +3,23 @@
 //!
 //! Every backend defines `__probe_site!` with the same input, which the generated probe
 //! macros pass: the provider and probe names (as Linux's SystemTap notes and as DTrace's DOF
-//! spell them), the checked closure (returning a tuple, one element per argument), and per
+//! spell them), the value the user wrote with each argument's expected type, and per
 //! argument a binding name, the note's size (`-4`, `8`, `8f`), the native C type, and how
-//! the value becomes a register: `int` (an integer or `bool`, cast with `as u64`) or `arg`
-//! (anything else, through [`Arg`](crate::__private::Arg)).
+//! the value becomes a register (see `__prepare!`).
 
 #[cfg(all(
-    feature = "probes",
+    not(usdt_disable_probes),
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
 mod stapsdt;
-#[cfg(all(feature = "probes", target_os = "linux", target_arch = "aarch64"))]
+#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "aarch64"))]
 mod stapsdt_aarch64;
-#[cfg(all(feature = "probes", target_os = "linux", target_arch = "x86_64"))]
+#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "x86_64"))]
 mod stapsdt_x86_64;
 
 #[cfg(all(
-    feature = "probes",
+    not(usdt_disable_probes),
     any(
         target_os = "illumos",
         target_os = "solaris",
@@ -32,7 +31,7 @@ mod stapsdt_x86_64;
 mod dtrace;
 
 #[cfg(not(all(
-    feature = "probes",
+    not(usdt_disable_probes),
     any(
         all(
             target_os = "linux",
@@ -51,82 +50,48 @@ mod dtrace;
 )))]
 mod none;
 
-/// A probe macro's expansion: the arguments' expression with its expected type, then the
-/// target's site.
+/// A probe macro's expansion: the value the user wrote (a closure, or anything callable),
+/// each argument's expected type, then the target's site.
 ///
-/// A closure written in place (`|| ...`, `move || ...`) is evaluated where the site binds
-/// the arguments, only while the probe is enabled, with the expected type on the binding
-/// (`let (a0, a1): (u8, _) = ...;`), so rustc checks the body where the user wrote it;
-/// `__value!` decides whether the body can stand there without its closure (see
-/// `usdt-macro`'s `site_value`), which spares the site a closure of its own to compile.
-/// Anything else (a closure in a variable, a function) is evaluated and called there too,
-/// through `call` (which gives it the expected return type), or through the provider's own
-/// check (`[path ...]`) when its types are only nameable in the provider's module. `_`
-/// stands for strings and pointers, whose accepted types the `StrArg`/`PtrArg` bounds state
-/// where they are converted.
+/// The site binds the arguments only while the probe is enabled, through `__bind!` (see
+/// `usdt-macro`'s `bind`): a closure written in place (`|| ...`, `move || ...`) has its body
+/// evaluated there, each argument bound by reference with its expected type (`let a0: &u8 =
+/// &x;`), so rustc checks the body where the user wrote it, and a probe takes `T` or `&T`
+/// alike, as in usdt 0.6. Anything else (a closure in a variable, a function) is called
+/// there, through `call`. `_` stands for strings and pointers, whose accepted types the
+/// `StrArg`/`PtrArg` bounds state where they are converted.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __probe {
-    // The common case first: macro_rules tries the arms in order.
-    ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [|| $body:expr $(,)?], $args:tt) => {{
-        $crate::__probe_site!(
-            provider: $p, probe: $n, dtrace_probe: $d,
-            value: [$($ret)*] $crate::__value!([$($ret)*] $body),
-            args: $args
-        );
-    }};
-    ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [move || $body:expr $(,)?], $args:tt) => {{
-        $crate::__probe_site!(
-            provider: $p, probe: $n, dtrace_probe: $d,
-            value: [$($ret)*] $crate::__value!(move [$($ret)*] $body),
-            args: $args
-        );
-    }};
     ($p:literal, $n:literal, $d:literal, $check:tt, [], $args:tt) => {{
-        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [()] (), args: $args);
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [] || (), args: $args);
     }};
     ($p:literal, $n:literal, $d:literal, [ret $($ret:tt)*], [$f:expr $(,)?], $args:tt) => {{
-        $crate::__probe_site!(
-            provider: $p, probe: $n, dtrace_probe: $d,
-            value: [_] $crate::__private::call::<$($ret)*, _>($f),
-            args: $args
-        );
-    }};
-    ($p:literal, $n:literal, $d:literal, [path $check:path], [$f:expr $(,)?], $args:tt) => {{
-        $crate::__probe_site!(
-            provider: $p, probe: $n, dtrace_probe: $d,
-            value: [_] ($check($f))(),
-            args: $args
-        );
+        $crate::__probe_site!(provider: $p, probe: $n, dtrace_probe: $d, value: [$($ret)*] $f, args: $args);
     }};
 }
 
-/// Evaluate the arguments' expression and turn every argument into its register value,
-/// binding each to its name (the names come from the caller, so the bindings are the
-/// caller's). A probe of one argument has the value itself, not a 1-tuple.
+/// Evaluate the arguments and turn every argument into its register value, binding each to
+/// its name (the names come from the caller, so the bindings are the caller's).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __bind_args {
-    ([$($ret:tt)*] $v:expr, [($a:ident, $c:ident)]) => {
-        let $a: $($ret)* = $v;
-        $crate::__prepare!($c, $a);
-    };
     ([$($ret:tt)*] $v:expr, [$(($a:ident, $c:ident)),*]) => {
-        let ($($a,)*): $($ret)* = $v;
+        $crate::__bind!($crate, [$($ret)*] $v, [$($a)*]);
         $($crate::__prepare!($c, $a);)*
     };
 }
 
-/// Rebinds an argument as the `u64` the tracer reads: `int`s are cast (no trait to resolve
-/// at every site, which costs compile time), `ptr`s taken as addresses, `str`ings made
-/// NUL-terminated (in a buffer local to the site when short), `json` serialized, anything
-/// else converted through `Arg`. Every value and buffer stays alive, shadowed, until after
-/// the probe.
+/// Rebinds an argument, bound by reference, as the `u64` the tracer reads: `int`s are cast
+/// (no trait to resolve at every site, which costs compile time), `ptr`s taken as addresses,
+/// `str`ings made NUL-terminated (in a buffer local to the site when short), `json` and
+/// `slice` serialized, anything else converted through `Arg`. Every value and buffer stays
+/// alive, shadowed, until after the probe.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __prepare {
     (int, $a:ident) => {
-        let $a = $a as u64;
+        let $a = *$a as u64;
     };
     (ptr, $a:ident) => {
         let $a = $crate::__private::PtrArg::address($a);
@@ -135,10 +100,14 @@ macro_rules! __prepare {
         let mut buf = $crate::__private::StrBuf::new();
         // Shadowed, the value lives on until after the probe (an owned `CString` is read in
         // place).
-        let $a = $crate::__private::StrArg::c_str(&$a, &mut buf);
+        let $a = $crate::__private::StrArg::c_str($a, &mut buf);
     };
     (json, $a:ident) => {
-        let $a = $crate::__private::Json::new(&$a);
+        let $a = $crate::__private::Json::new($a);
+        let $a = $a.address();
+    };
+    (slice, $a:ident) => {
+        let $a = $crate::__private::Json::new(::core::convert::AsRef::as_ref($a));
         let $a = $a.address();
     };
     (arg, $a:ident) => {

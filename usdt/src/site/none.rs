@@ -1,4 +1,4 @@
-//! Probe sites where there is no backend (other targets, or the `probes` feature off): the
+//! Probe sites where there is no backend (other targets, or `--cfg usdt_disable_probes`): the
 //! closure is type-checked, never run, and nothing is emitted.
 
 /// A probe site that compiles to nothing.

@@ -1,2 +1,2 @@
-usdt::dtrace_provider!("keyword.d", module = true);
+usdt::dtrace_provider!("keyword.d", module = "type");
 fn main() {}

@@ -7,7 +7,7 @@
 //! compiles: it is written as text, and the site's work is `usdt`'s.
 //!
 //! One module per concern: [`names`] (macro names and identifier rules), [`typecheck`]
-//! (the closure's expected signature), [`args`] (what each argument tells the backend) and
+//! (the type each argument's value must have), [`args`] (what each argument tells the backend) and
 //! [`emit`] (the macros themselves).
 
 pub mod args;
@@ -25,30 +25,25 @@ pub const MAX_ARGUMENTS: usize = 12;
 /// How the generated macros are named and where they live.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The macro name for each probe, with `{provider}` and `{probe}` replaced. Default:
-    /// `{provider}_{probe}`, or `{probe}` in the module form.
+    /// The macro name for each probe, with `{provider}` and `{probe}` replaced, in both
+    /// spellings (`{format}!` and `{module}::{format}!`). Default: `{provider}_{probe}` in the
+    /// invoking scope, `{probe}` in the module.
     pub probe_format: Option<String>,
-    /// Put each provider's macros in a module named after it (`test::start!`) instead of
-    /// defining them in the invoking scope (`test_start!`).
-    pub module: bool,
+    /// The module of usdt 0.6's spelling (`test::start!`). Default: the provider's name (the
+    /// spelling is left out for a provider whose name cannot name a module).
+    pub module: Option<String>,
     /// Give the (single) provider another name, in the macros and as tracers see it.
     pub provider_name: Option<String>,
     /// The provider file, for error messages.
     pub file: Option<String>,
-    /// Where the closure checks of probes with serializable arguments live: `None` for D
-    /// providers (their types are all built in, and each site names them); `Some(path)`, a
-    /// module path from the crate root, means the front door emits
-    /// [`typecheck::check_items`] in that module, so argument types resolve where they were
-    /// declared (`#[usdt::provider]` modules).
-    pub checks_in: Option<String>,
 }
-
 /// Generate the probe macros of `providers`.
 pub fn generate(providers: &[Provider], options: &Options) -> Result<TokenStream, Error> {
     let renamed = rename(providers, options)?;
+    let clashing = emit::clashing_names(&renamed, options);
     let mut out = TokenStream::new();
     for provider in &renamed {
-        out.extend(emit::provider(provider, options)?);
+        out.extend(emit::provider(provider, options, &clashing)?);
     }
     Ok(out)
 }

@@ -1,6 +1,6 @@
 //! The code generator's output shape and its errors.
 
-use usdt_impl::{from_d_source, Options};
+use usdt_codegen::{from_d_source, Options};
 
 const TEST_D: &str = "provider test {\n    probe start(uint8_t);\n    probe stop(char *, uint8_t);\n    probe ping();\n};\n";
 
@@ -11,21 +11,28 @@ fn generate(source: &str, options: Options) -> Result<String, String> {
 }
 
 #[test]
-fn function_form_names_macros_provider_probe() {
+fn both_spellings_with_no_option() {
     let out = generate(TEST_D, Options::default()).unwrap();
-    for name in ["test_start", "test_stop", "test_ping"] {
+    // usdt 0.6's `test::start!`: the module, inside a hidden one, brought in by a glob (so a
+    // user's own `mod test` shadows it instead of clashing).
+    assert!(out.contains("mod __usdt_test {"), "{out}");
+    assert!(out.contains("pub (crate) mod test {"), "{out}");
+    assert!(out.contains("pub (crate) use __usdt_test ::*;"), "{out}");
+    for probe in ["start", "stop", "ping"] {
+        assert!(out.contains(&format!("macro_rules ! {probe}")), "{probe}");
         assert!(
-            out.contains(&format!("macro_rules ! {name}")),
-            "{name} in {out}"
+            out.contains(&format!("pub (crate) use {probe} ;")),
+            "{probe}"
         );
+        // This crate's `test_start!`: one more `use` per probe.
         assert!(
-            out.contains(&format!("pub (crate) use {name} ;")),
-            "{name} re-exported"
+            out.contains(&format!("{probe} as test_{probe}")),
+            "{probe} in {out}"
         );
     }
     // Each site hands the backend the names and the note sizes.
     assert!(
-        out.contains(r#"__probe ! ("test" , "stop" , "stop" , [ret (_ , u8)]"#),
+        out.contains(r#"__probe ! ("test" , "stop" , "stop" , [ret [_] [& u8]]"#),
         "{out}"
     );
     assert!(
@@ -34,17 +41,46 @@ fn function_form_names_macros_provider_probe() {
 }
 
 #[test]
-fn module_form_puts_macros_in_a_module() {
+fn module_option_names_the_module() {
     let out = generate(
         TEST_D,
         Options {
-            module: true,
+            module: Some("probes".to_owned()),
             ..Options::default()
         },
     )
     .unwrap();
-    assert!(out.contains("pub (crate) mod test {"));
-    assert!(out.contains("macro_rules ! start"));
+    assert!(out.contains("pub (crate) mod probes {"), "{out}");
+    assert!(
+        out.contains("use __usdt_probes :: probes :: { start as test_start ,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_keyword_provider_keeps_the_function_spelling_only() {
+    let out = generate(
+        "provider type {\n    probe start();\n};\n",
+        Options::default(),
+    )
+    .unwrap();
+    assert!(out.contains("macro_rules ! type_start"), "{out}");
+    assert!(!out.contains("mod"), "{out}");
+}
+
+#[test]
+fn a_format_giving_probes_one_name_keeps_the_module_spelling_only() {
+    let out = generate(
+        "provider a { probe x(); }; provider b { probe x(); };",
+        Options {
+            probe_format: Some("{probe}".to_owned()),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(out.contains("pub (crate) mod a {"), "{out}");
+    assert!(out.contains("pub (crate) mod b {"), "{out}");
+    assert!(!out.contains(" as x"), "{out}");
 }
 
 #[test]
@@ -59,6 +95,7 @@ fn probe_format_and_rename() {
     )
     .unwrap();
     assert!(out.contains("macro_rules ! trace_app__start"));
+    assert!(out.contains("pub (crate) mod app {"), "{out}");
     assert!(out.contains(r#"__probe ! ("app" , "start""#), "{out}");
 }
 
@@ -110,7 +147,7 @@ fn keyword_module_is_an_error_with_position() {
     let err = generate(
         "provider type {\n    probe start();\n};\n",
         Options {
-            module: true,
+            module: Some("type".to_owned()),
             file: Some("test.d".to_owned()),
             ..Options::default()
         },
@@ -119,7 +156,8 @@ fn keyword_module_is_an_error_with_position() {
     assert_eq!(
         err,
         "test.d:1:10: the provider name `type` is a Rust keyword, so no macro or module can be \
-         named after it; rename the provider with `provider = \"...\"`"
+         named after it; choose another name (`provider = \"...\"` renames the provider, \
+         `module = \"...\"` names the module)"
     );
 }
 
@@ -157,7 +195,7 @@ fn pointer_sized_integers_are_isize_and_usize() {
     )
     .unwrap();
     assert!(
-        out.contains("[ret (usize , usize , isize , isize , isize , u64)]"),
+        out.contains("[ret [& usize] [& usize] [& isize] [& isize] [& isize] [& u64]]"),
         "{out}"
     );
 }

@@ -30,12 +30,14 @@ pub fn site_list(probe: &Probe) -> String {
 }
 
 /// How the backend turns the closure's value into a register value: `int` for integers and
-/// `bool` (a cast), `str` for strings, `ptr` for pointers, `json` for serializable values, and
-/// `arg` for everything else (floats, `&UniqueId`), through the `Arg` trait.
+/// `bool` (a cast), `str` for strings, `ptr` for pointers, `json` for serializable values,
+/// `slice` for serializable slices, and `arg` for everything else (floats, `&UniqueId`),
+/// through the `Arg` trait.
 fn conversion(arg: &ArgType) -> &'static str {
     let kind = match arg {
         ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind,
         ArgType::Serializable(_) => return "json",
+        ArgType::SerializableSlice(_) => return "slice",
         ArgType::UniqueId => return "arg",
     };
     match kind {

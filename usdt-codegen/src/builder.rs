@@ -29,17 +29,16 @@ pub enum BuildError {
 
 /// Generates the probe macros of a D provider file from a build script, into
 /// `$OUT_DIR/<name>.rs`, to be included with
-/// `include!(concat!(env!("OUT_DIR"), "/test.rs"));` at the crate root.
-///
-/// In `build.rs` (through `usdt::Builder`, feature `builder`):
+/// `include!(concat!(env!("OUT_DIR"), "/test.rs"));`. Users reach it as `usdt::Builder`,
+/// whose methods are usdt 0.6's.
 ///
 /// ```no_run
-/// usdt_impl::Builder::new("test.d").build().unwrap();
+/// usdt_codegen::Builder::new("test.d").build().unwrap();
 /// ```
 #[derive(Debug, Clone)]
 pub struct Builder {
     source: PathBuf,
-    out_file: Option<String>,
+    out_file: Option<PathBuf>,
     options: Options,
 }
 
@@ -54,27 +53,28 @@ impl Builder {
         }
     }
 
-    /// The generated file's name in `$OUT_DIR` (default: the provider file's stem + `.rs`).
-    pub fn out_file(mut self, name: impl Into<String>) -> Self {
-        self.out_file = Some(name.into());
+    /// The generated file's name in `$OUT_DIR`, given the extension `.rs` (default: the
+    /// provider file's stem + `.rs`).
+    pub fn out_file(mut self, name: impl AsRef<Path>) -> Self {
+        self.out_file = Some(name.as_ref().with_extension("rs"));
         self
     }
 
-    /// Put each provider's macros in a module named after it (`test::start!`).
-    pub fn module(mut self, module: bool) -> Self {
-        self.options.module = module;
+    /// The module of the `test::start!` spelling (default: the provider's name).
+    pub fn module(mut self, module: &str) -> Self {
+        self.options.module = Some(module.to_owned());
         self
     }
 
     /// The macro name format, with `{provider}` and `{probe}` replaced.
-    pub fn probe_format(mut self, format: impl Into<String>) -> Self {
-        self.options.probe_format = Some(format.into());
+    pub fn probe_format(mut self, format: &str) -> Self {
+        self.options.probe_format = Some(format.to_owned());
         self
     }
 
-    /// Rename the (single) provider.
-    pub fn provider(mut self, name: impl Into<String>) -> Self {
-        self.options.provider_name = Some(name.into());
+    /// Rename the (single) provider, in the macros and as tracers see it.
+    pub fn provider(mut self, name: &str) -> Self {
+        self.options.provider_name = Some(name.to_owned());
         self
     }
 
@@ -91,13 +91,11 @@ impl Builder {
         let mut options = self.options;
         options.file = Some(display.clone());
         let code = from_d_file(&source, &display, &options)?;
-        let name = self.out_file.unwrap_or_else(|| {
-            let stem = self
-                .source
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned());
-            format!("{}.rs", stem.unwrap_or_else(|| "provider".to_owned()))
-        });
+        let name = match self.out_file {
+            Some(name) => name.file_name().map(PathBuf::from).unwrap_or(name),
+            None => Path::new(self.source.file_stem().unwrap_or("provider".as_ref()))
+                .with_extension("rs"),
+        };
         let path = Path::new(&out_dir).join(name);
         std::fs::write(&path, item_per_line(code)).map_err(|source| BuildError::Write {
             path: path.clone(),

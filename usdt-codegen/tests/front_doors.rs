@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use usdt_impl::{from_d_file, Builder, Options};
+use usdt_codegen::{from_d_file, Builder, Options};
 
 #[test]
 fn builder_writes_what_the_macro_expands() {
@@ -34,7 +34,8 @@ fn builder_writes_what_the_macro_expands() {
         from_builder.lines().count() >= 4,
         "one item per line:\n{from_builder}"
     );
-    assert!(from_macro.contains("macro_rules ! test_start"));
-    assert!(from_macro.contains("macro_rules ! test_stop"));
+    assert!(from_macro.contains("macro_rules ! start"));
+    assert!(from_macro.contains("macro_rules ! stop"));
+    assert!(from_macro.contains("start as test_start"));
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -11,6 +11,10 @@ pub struct Provider {
     pub probes: Vec<Probe>,
     /// Where the provider is declared, for a `.d` file.
     pub span: Option<Span>,
+    /// Items that bring the argument types into scope at every probe site: a
+    /// `#[usdt::provider]` module's `use` items (as usdt 0.6 does, so a type named through
+    /// them resolves wherever the probe fires). Empty for a D file.
+    pub scope: Vec<proc_macro2::TokenStream>,
 }
 
 /// One probe of a provider.
@@ -39,11 +43,17 @@ pub enum ArgType {
     },
     /// `&usdt::UniqueId`: passed as its `u64`.
     UniqueId,
-    /// Any `serde::Serialize` type (the tokens of the Rust type the closure returns, as
-    /// declared), passed as a JSON string (`{"ok": VALUE}`) made only while the probe is
-    /// enabled. Tokens, not a parsed type: only the attribute's checks parse it, so the
+    /// Any `serde::Serialize` type `T` (its tokens, outer references removed), passed as a
+    /// JSON string (`{"ok": VALUE}`) made only while the probe is enabled. The closure
+    /// returns `T`, `&T`, or anything else that dereferences to `T` (`Box<T>`), whether the
+    /// probe declared `T` or `&T`, as in usdt 0.6. Tokens, not a parsed type, so the
     /// build-script path links no type parser.
     Serializable(proc_macro2::TokenStream),
+    /// A slice or array of a `serde::Serialize` element type `E` (declared `&[E]`, `[E]` or
+    /// `[E; N]`; the tokens are `E`'s), passed as JSON like [`ArgType::Serializable`]: the
+    /// closure returns anything that is `AsRef<[E]>` (`Vec<E>`, `&Vec<E>`, `&[E]`, an array),
+    /// as in usdt 0.6.
+    SerializableSlice(proc_macro2::TokenStream),
 }
 
 impl Probe {
@@ -55,19 +65,25 @@ impl Probe {
 
     /// Whether an argument is a serializable Rust type (only `#[usdt::provider]` has them).
     pub fn serializes(&self) -> bool {
-        self.args
-            .iter()
-            .any(|a| matches!(a, ArgType::Serializable(_)))
+        self.args.iter().any(ArgType::is_serializable)
     }
 }
 
 impl ArgType {
+    /// Whether the value is passed as JSON.
+    pub fn is_serializable(&self) -> bool {
+        matches!(
+            self,
+            ArgType::Serializable(_) | ArgType::SerializableSlice(_)
+        )
+    }
+
     /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
     pub fn native_type(&self) -> String {
         match self {
             ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.native_type(),
             ArgType::UniqueId => "uint64_t".to_owned(),
-            ArgType::Serializable(_) => "char *".to_owned(),
+            ArgType::Serializable(_) | ArgType::SerializableSlice(_) => "char *".to_owned(),
         }
     }
 
@@ -105,6 +121,7 @@ pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
         .map(|p| Provider {
             name: p.name.clone(),
             span: Some(p.span),
+            scope: Vec::new(),
             probes: p
                 .probes
                 .iter()

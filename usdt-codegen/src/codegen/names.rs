@@ -4,17 +4,22 @@ use proc_macro2::{Ident, Span};
 
 use crate::{Error, Options, Probe, Provider};
 
-/// The name of the macro for `probe` of `provider`, as an identifier.
-pub fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Result<Ident, Error> {
-    let default = if options.module {
-        "{probe}"
-    } else {
-        "{provider}_{probe}"
-    };
-    let format = options.probe_format.as_deref().unwrap_or(default);
-    let name = format
+/// The text of the macro name for `probe` of `provider`: `format` with `{provider}` and
+/// `{probe}` replaced.
+pub fn format_name(format: &str, provider: &Provider, probe: &Probe) -> String {
+    format
         .replace("{provider}", &provider.name)
-        .replace("{probe}", &probe.name);
+        .replace("{probe}", &probe.name)
+}
+
+/// The name of the macro for `probe` of `provider` named by `format`, as an identifier.
+pub fn probe_macro(
+    format: &str,
+    provider: &Provider,
+    probe: &Probe,
+    options: &Options,
+) -> Result<Ident, Error> {
+    let name = format_name(format, provider, probe);
     ident(&name, options, probe.span, || {
         format!(
             "the macro name `{name}` for probe `{}:{}`",
@@ -23,11 +28,20 @@ pub fn probe_macro(provider: &Provider, probe: &Probe, options: &Options) -> Res
     })
 }
 
-/// The module of `provider`'s macros in the module form.
-pub fn provider_module(provider: &Provider, options: &Options) -> Result<Ident, Error> {
-    ident(&provider.name, options, provider.span, || {
-        format!("the provider name `{}`", provider.name)
+/// `name` as the module of `provider`'s macros.
+pub fn provider_module(name: &str, provider: &Provider, options: &Options) -> Result<Ident, Error> {
+    ident(name, options, provider.span, || {
+        if name == provider.name {
+            format!("the provider name `{name}`")
+        } else {
+            format!("the module name `{name}`")
+        }
     })
+}
+
+/// Whether `name` can name a macro or a module.
+pub fn usable(name: &str) -> bool {
+    is_identifier(name) && !KEYWORDS.contains(&name)
 }
 
 /// `name` as a Rust identifier, or an error saying why it cannot be one.
@@ -50,7 +64,8 @@ fn ident(
             span,
             format!(
                 "{} is a Rust keyword, so no macro or module can be named after it; \
-                 rename the provider with `provider = \"...\"`",
+                 choose another name (`provider = \"...\"` renames the provider, \
+                 `module = \"...\"` names the module)",
                 what()
             ),
         ));

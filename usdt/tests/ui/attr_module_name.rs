@@ -1,0 +1,6 @@
+#[usdt::provider(module = "renamed")]
+mod my_provider {
+    fn tick() {}
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[usdt::provider]
+mod my_provider {
+    fn work(callback: fn(u8)) {}
+}
+
+fn main() {}
