@@ -34,8 +34,8 @@ fn builder_writes_what_the_macro_expands() {
         from_builder.lines().count() >= 4,
         "one item per line:\n{from_builder}"
     );
-    assert!(from_macro.contains("macro_rules ! start"));
-    assert!(from_macro.contains("macro_rules ! stop"));
+    assert!(from_macro.contains("macro_rules ! __usdt_macro_start"));
+    assert!(from_macro.contains("macro_rules ! __usdt_macro_stop"));
     assert!(from_macro.contains("start as test_start"));
     std::fs::remove_dir_all(&out).unwrap();
 }

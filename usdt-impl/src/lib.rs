@@ -21,4 +21,3 @@ pub mod register;
     target_os = "macos"
 ))]
 pub mod symbols;
-

@@ -245,6 +245,10 @@ fn probe_macro(
         "{macro_lint}macro_rules! __usdt_macro_{name} {{ {no_closure} ($($f:tt)*) => {{ {body} }}; }}"
     )
     .ok();
-    writeln!(out, "{import_lint}pub(crate) use __usdt_macro_{name} as {name};").ok();
+    writeln!(
+        out,
+        "{import_lint}pub(crate) use __usdt_macro_{name} as {name};"
+    )
+    .ok();
     Ok(())
 }
