@@ -88,11 +88,17 @@ copied!(
 
 /// The C strings, NUL-terminated already, read in place: a borrowed one outlives the
 /// closure that returned it, an owned one is kept by the site until after the probe.
+///
+/// The string is read once here (its length, kept from being optimized away): a tracer reads
+/// it from the probe without faulting pages in (BPF's `probe_read_user_str` gives up on a
+/// page not mapped yet), and a literal (`c"..."`) lies in pages of `.rodata` the program
+/// may never have touched. A copied string is read by the copy.
 macro_rules! in_place {
     ($($t:ty),*) => {$(
         impl StrArg for $t {
             #[inline(always)]
             fn c_str(&self, _: &mut StrBuf) -> u64 {
+                ::core::hint::black_box(self.count_bytes());
                 self.as_ptr() as usize as u64
             }
         }
