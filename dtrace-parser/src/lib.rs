@@ -36,6 +36,7 @@ pub use error::{Error, ErrorKind};
 pub use kind::ArgKind;
 pub use model::{Argument, File, Pragma, Probe, Provider, Span};
 pub use options::ParseOptions;
+pub use types::c_type_kind;
 
 /// The most arguments a probe may have.
 pub const MAX_ARGUMENTS: usize = 12;
