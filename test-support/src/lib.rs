@@ -1,6 +1,6 @@
 //! What the workspace's test crates share, written once.
 //!
-//! - [`skip`]: the skip-or-fail rule. A test that needs root, a tracer or a cross toolchain
+//! - [`skip()`]: the skip-or-fail rule. A test that needs root, a tracer or a cross toolchain
 //!   says why it skips and passes, except under `USDT_REQUIRE_TRACER=1` (set by
 //!   `scripts/test`), where the same call fails it. [`tracer_available`] and
 //!   [`tool_available`] check a tool and apply the rule.
