@@ -2,9 +2,13 @@
 //!
 //! Every structure here is `#[repr(C)]`, made only of fixed-size integers and laid out without
 //! implicit padding, so the 32-bit and 64-bit data models share one layout; only the byte order
-//! (the header's encoding byte) differs between machines.
+//! (the header's encoding byte) differs between machines. Each is generic over that byte order
+//! `O` (zerocopy's [`LittleEndian`](zerocopy::LittleEndian) or
+//! [`BigEndian`](zerocopy::BigEndian)), as `object`'s raw ELF structures are: a field is read
+//! with `.get()` and written with `.set()` or `.into()`, and no byte is swapped by hand.
 
-use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout};
+use zerocopy::byteorder::{ByteOrder, U16, U32, U64};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 /// Size of `dofh_ident`.
 pub const DOF_ID_SIZE: usize = 16;
@@ -76,78 +80,108 @@ pub const DTRACE_ARGTYPELEN: usize = 128;
 
 /// `dof_hdr_t`: the file header, at offset 0.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    FromBytes,
+    IntoBytes,
+    KnownLayout,
+    Immutable,
+    Unaligned,
 )]
 #[repr(C)]
-pub struct DofHdr {
+pub struct DofHdr<O: ByteOrder> {
     /// Magic, data model, encoding, versions and register counts; see `DOF_ID_*`.
     pub dofh_ident: [u8; DOF_ID_SIZE],
     /// File flags; no bit is defined (`DOF_FL_VALID` is 0).
-    pub dofh_flags: u32,
+    pub dofh_flags: U32<O>,
     /// Size of this header in bytes.
-    pub dofh_hdrsize: u32,
+    pub dofh_hdrsize: U32<O>,
     /// Size of one section header in bytes.
-    pub dofh_secsize: u32,
+    pub dofh_secsize: U32<O>,
     /// Number of section headers.
-    pub dofh_secnum: u32,
+    pub dofh_secnum: U32<O>,
     /// File offset of the section header table.
-    pub dofh_secoff: u64,
+    pub dofh_secoff: U64<O>,
     /// Size of the loadable part of the file (headers and loadable section data).
-    pub dofh_loadsz: u64,
+    pub dofh_loadsz: U64<O>,
     /// Size of the whole file.
-    pub dofh_filesz: u64,
+    pub dofh_filesz: U64<O>,
     /// Reserved, zero.
-    pub dofh_pad: u64,
+    pub dofh_pad: U64<O>,
 }
 
 /// `dof_sec_t`: one entry of the section header table.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    FromBytes,
+    IntoBytes,
+    KnownLayout,
+    Immutable,
+    Unaligned,
 )]
 #[repr(C)]
-pub struct DofSec {
+pub struct DofSec<O: ByteOrder> {
     /// Section type, a `DOF_SECT_*` value.
-    pub dofs_type: u32,
+    pub dofs_type: U32<O>,
     /// Required alignment of the section data in memory.
-    pub dofs_align: u32,
+    pub dofs_align: U32<O>,
     /// Section flags (`DOF_SECF_LOAD`).
-    pub dofs_flags: u32,
+    pub dofs_flags: U32<O>,
     /// Size of one entry if the section is a table, else 0.
-    pub dofs_entsize: u32,
+    pub dofs_entsize: U32<O>,
     /// File offset of the section data.
-    pub dofs_offset: u64,
+    pub dofs_offset: U64<O>,
     /// Size of the section data in bytes.
-    pub dofs_size: u64,
+    pub dofs_size: U64<O>,
 }
 
 /// `dof_provider_t`: a provider and links to the sections describing its probes.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    FromBytes,
+    IntoBytes,
+    KnownLayout,
+    Immutable,
+    Unaligned,
 )]
 #[repr(C)]
-pub struct DofProvider {
+pub struct DofProvider<O: ByteOrder> {
     /// Index of the provider's `DOF_SECT_STRTAB`.
-    pub dofpv_strtab: u32,
+    pub dofpv_strtab: U32<O>,
     /// Index of the provider's `DOF_SECT_PROBES`.
-    pub dofpv_probes: u32,
+    pub dofpv_probes: U32<O>,
     /// Index of the provider's `DOF_SECT_PRARGS`.
-    pub dofpv_prargs: u32,
+    pub dofpv_prargs: U32<O>,
     /// Index of the provider's `DOF_SECT_PROFFS`.
-    pub dofpv_proffs: u32,
+    pub dofpv_proffs: U32<O>,
     /// String-table offset of the provider name.
-    pub dofpv_name: u32,
+    pub dofpv_name: U32<O>,
     /// Stability of the provider name (`DOF_ATTR(name, data, class)`).
-    pub dofpv_provattr: u32,
+    pub dofpv_provattr: U32<O>,
     /// Stability of the module name.
-    pub dofpv_modattr: u32,
+    pub dofpv_modattr: U32<O>,
     /// Stability of the function names.
-    pub dofpv_funcattr: u32,
+    pub dofpv_funcattr: U32<O>,
     /// Stability of the probe names.
-    pub dofpv_nameattr: u32,
+    pub dofpv_nameattr: U32<O>,
     /// Stability of the probe arguments.
-    pub dofpv_argsattr: u32,
+    pub dofpv_argsattr: U32<O>,
     /// Index of the provider's `DOF_SECT_PRENOFFS`, or `DOF_SECT_NONE` (version 2 only).
-    pub dofpv_prenoffs: u32,
+    pub dofpv_prenoffs: U32<O>,
 }
 
 /// Size of `dof_provider_t` in DOF version 1, which ends before `dofpv_prenoffs`.
@@ -155,38 +189,48 @@ pub const DOF_PROVIDER_V1_SIZE: usize = 40;
 
 /// `dof_probe_t`: one probe in one function.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    FromBytes,
+    IntoBytes,
+    KnownLayout,
+    Immutable,
+    Unaligned,
 )]
 #[repr(C)]
-pub struct DofProbe {
+pub struct DofProbe<O: ByteOrder> {
     /// Base address (or offset) that the probe's offsets are relative to.
-    pub dofpr_addr: u64,
+    pub dofpr_addr: U64<O>,
     /// String-table offset of the function name.
-    pub dofpr_func: u32,
+    pub dofpr_func: U32<O>,
     /// String-table offset of the probe name.
-    pub dofpr_name: u32,
+    pub dofpr_name: U32<O>,
     /// String-table offset of the first native argument type; the others follow it.
-    pub dofpr_nargv: u32,
+    pub dofpr_nargv: U32<O>,
     /// String-table offset of the first translated argument type; the others follow it.
-    pub dofpr_xargv: u32,
+    pub dofpr_xargv: U32<O>,
     /// Index in `DOF_SECT_PRARGS` of the first argument mapping entry.
-    pub dofpr_argidx: u32,
+    pub dofpr_argidx: U32<O>,
     /// Index in `DOF_SECT_PROFFS` of the first probe-site offset.
-    pub dofpr_offidx: u32,
+    pub dofpr_offidx: U32<O>,
     /// Number of native argument types.
     pub dofpr_nargc: u8,
     /// Number of translated argument types (and mapping entries).
     pub dofpr_xargc: u8,
     /// Number of probe-site offsets.
-    pub dofpr_noffs: u16,
+    pub dofpr_noffs: U16<O>,
     /// Index in `DOF_SECT_PRENOFFS` of the first is-enabled offset (version 2).
-    pub dofpr_enoffidx: u32,
+    pub dofpr_enoffidx: U32<O>,
     /// Number of is-enabled offsets (version 2).
-    pub dofpr_nenoffs: u16,
+    pub dofpr_nenoffs: U16<O>,
     /// Reserved, zero.
-    pub dofpr_pad1: u16,
+    pub dofpr_pad1: U16<O>,
     /// Reserved, zero.
-    pub dofpr_pad2: u32,
+    pub dofpr_pad2: U32<O>,
 }
 
 /// Size of `dof_probe_t` in DOF version 1, which ends after `dofpr_noffs` and a 32-bit pad
@@ -198,75 +242,6 @@ pub const fn dof_attr(name: u8, data: u8, class: u8) -> u32 {
     ((name as u32) << 24) | ((data as u32) << 16) | ((class as u32) << 8)
 }
 
-impl DofHdr {
-    /// Reverses the byte order of every multi-byte field.
-    pub fn swap_bytes(&mut self) {
-        self.dofh_flags = self.dofh_flags.swap_bytes();
-        self.dofh_hdrsize = self.dofh_hdrsize.swap_bytes();
-        self.dofh_secsize = self.dofh_secsize.swap_bytes();
-        self.dofh_secnum = self.dofh_secnum.swap_bytes();
-        self.dofh_secoff = self.dofh_secoff.swap_bytes();
-        self.dofh_loadsz = self.dofh_loadsz.swap_bytes();
-        self.dofh_filesz = self.dofh_filesz.swap_bytes();
-        self.dofh_pad = self.dofh_pad.swap_bytes();
-    }
-}
-
-impl DofSec {
-    /// Reverses the byte order of every multi-byte field.
-    pub fn swap_bytes(&mut self) {
-        self.dofs_type = self.dofs_type.swap_bytes();
-        self.dofs_align = self.dofs_align.swap_bytes();
-        self.dofs_flags = self.dofs_flags.swap_bytes();
-        self.dofs_entsize = self.dofs_entsize.swap_bytes();
-        self.dofs_offset = self.dofs_offset.swap_bytes();
-        self.dofs_size = self.dofs_size.swap_bytes();
-    }
-}
-
-impl DofProvider {
-    /// Reverses the byte order of every field.
-    pub fn swap_bytes(&mut self) {
-        for field in [
-            &mut self.dofpv_strtab,
-            &mut self.dofpv_probes,
-            &mut self.dofpv_prargs,
-            &mut self.dofpv_proffs,
-            &mut self.dofpv_name,
-            &mut self.dofpv_provattr,
-            &mut self.dofpv_modattr,
-            &mut self.dofpv_funcattr,
-            &mut self.dofpv_nameattr,
-            &mut self.dofpv_argsattr,
-            &mut self.dofpv_prenoffs,
-        ] {
-            *field = field.swap_bytes();
-        }
-    }
-}
-
-impl DofProbe {
-    /// Reverses the byte order of every multi-byte field.
-    pub fn swap_bytes(&mut self) {
-        self.dofpr_addr = self.dofpr_addr.swap_bytes();
-        for field in [
-            &mut self.dofpr_func,
-            &mut self.dofpr_name,
-            &mut self.dofpr_nargv,
-            &mut self.dofpr_xargv,
-            &mut self.dofpr_argidx,
-            &mut self.dofpr_offidx,
-            &mut self.dofpr_enoffidx,
-            &mut self.dofpr_pad2,
-        ] {
-            *field = field.swap_bytes();
-        }
-        self.dofpr_noffs = self.dofpr_noffs.swap_bytes();
-        self.dofpr_nenoffs = self.dofpr_nenoffs.swap_bytes();
-        self.dofpr_pad1 = self.dofpr_pad1.swap_bytes();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,19 +250,25 @@ mod tests {
     // The sizes and offsets below are those of <sys/dtrace.h> on every data model.
     #[test]
     fn layouts_match_sys_dtrace_h() {
-        assert_eq!(size_of::<DofHdr>(), 64);
-        assert_eq!(offset_of!(DofHdr, dofh_secoff), 32);
-        assert_eq!(size_of::<DofSec>(), 32);
-        assert_eq!(offset_of!(DofSec, dofs_offset), 16);
-        assert_eq!(size_of::<DofProvider>(), 44);
+        assert_eq!(size_of::<DofHdr<zerocopy::BigEndian>>(), 64);
+        assert_eq!(offset_of!(DofHdr<zerocopy::BigEndian>, dofh_secoff), 32);
+        assert_eq!(size_of::<DofSec<zerocopy::BigEndian>>(), 32);
+        assert_eq!(offset_of!(DofSec<zerocopy::BigEndian>, dofs_offset), 16);
+        assert_eq!(size_of::<DofProvider<zerocopy::BigEndian>>(), 44);
         assert_eq!(
-            offset_of!(DofProvider, dofpv_prenoffs),
+            offset_of!(DofProvider<zerocopy::BigEndian>, dofpv_prenoffs),
             DOF_PROVIDER_V1_SIZE
         );
-        assert_eq!(size_of::<DofProbe>(), 48);
-        assert_eq!(offset_of!(DofProbe, dofpr_nargc), 32);
-        assert_eq!(offset_of!(DofProbe, dofpr_enoffidx), 36);
-        assert_eq!(offset_of!(DofProbe, dofpr_nenoffs), DOF_PROBE_V1_SIZE);
+        assert_eq!(size_of::<DofProbe<zerocopy::BigEndian>>(), 48);
+        assert_eq!(offset_of!(DofProbe<zerocopy::BigEndian>, dofpr_nargc), 32);
+        assert_eq!(
+            offset_of!(DofProbe<zerocopy::BigEndian>, dofpr_enoffidx),
+            36
+        );
+        assert_eq!(
+            offset_of!(DofProbe<zerocopy::BigEndian>, dofpr_nenoffs),
+            DOF_PROBE_V1_SIZE
+        );
     }
 
     #[test]

@@ -4,7 +4,11 @@
 //! and alignment, provider links, string and table indices), applied to any document rather than
 //! only to one the kernel would load; both byte orders are read.
 
+use std::marker::PhantomData;
+
+use zerocopy::byteorder::{BigEndian, ByteOrder, LittleEndian, U32};
 use zerocopy::FromBytes;
+use zerocopy::{FromZeros, IntoBytes};
 
 use crate::error::{Location, Problem, ReadError};
 use crate::file::{DataModel, DofFile, Encoding, Header, SectionHeader, SectionKind};
@@ -23,15 +27,26 @@ impl DofFile {
     /// Reads a DOF document: its header, section table and providers. Bytes past
     /// `dofh_filesz` are ignored; sections that no provider links are listed but not decoded.
     pub fn parse(bytes: &[u8]) -> Result<DofFile, ReadError> {
-        let (header, swap) = read_header(bytes)?;
+        let ident = read_ident(bytes)?;
+        match ident.encoding {
+            Encoding::Lsb => parse_as::<LittleEndian>(bytes, ident),
+            Encoding::Msb => parse_as::<BigEndian>(bytes, ident),
+        }
+    }
+}
+
+/// [`DofFile::parse`] once the byte order `O` is known.
+fn parse_as<O: ByteOrder>(bytes: &[u8], ident: Ident) -> Result<DofFile, ReadError> {
+    {
+        let header = read_header::<O>(bytes, ident)?;
         // Bounds below are checked against the document, not whatever follows it.
         let bytes = bytes.get(..header.file_size as usize).unwrap_or(bytes);
-        let sections = read_section_table(bytes, &header, swap)?;
-        let reader = Reader {
+        let sections = read_section_table::<O>(bytes, &header)?;
+        let reader = Reader::<O> {
             bytes,
             header: &header,
             sections: &sections,
-            swap,
+            order: PhantomData,
         };
         let mut providers = Vec::new();
         let mut provider_sections = Vec::new();
@@ -55,19 +70,33 @@ fn error(at: Location, problem: Problem) -> ReadError {
     ReadError { at, problem }
 }
 
-/// Decodes and checks the header; also says whether fields need their bytes swapped.
-fn read_header(bytes: &[u8]) -> Result<(Header, bool), ReadError> {
+/// The header's identification bytes, checked: they say how to read every other field.
+#[derive(Clone, Copy)]
+struct Ident {
+    model: DataModel,
+    encoding: Encoding,
+    version: u8,
+    dif_version: u8,
+    dif_int_regs: u8,
+    dif_tuple_regs: u8,
+}
+
+/// Decodes and checks the identification bytes of the header.
+fn read_ident(bytes: &[u8]) -> Result<Ident, ReadError> {
     let at = Location::Header;
-    let Ok((mut raw_header, _)) = DofHdr::read_from_prefix(bytes) else {
+    let header_size = std::mem::size_of::<DofHdr<LittleEndian>>();
+    let Some(ident) = bytes
+        .get(..header_size)
+        .and_then(|h| h.get(..raw::DOF_ID_SIZE))
+    else {
         return Err(error(
             at,
             Problem::Truncated {
-                needed: std::mem::size_of::<DofHdr>() as u64,
+                needed: header_size as u64,
                 available: bytes.len() as u64,
             },
         ));
     };
-    let ident = raw_header.dofh_ident;
     let magic = [ident[0], ident[1], ident[2], ident[3]];
     if magic != raw::DOF_MAGIC {
         return Err(error(at, Problem::BadMagic(magic)));
@@ -110,27 +139,45 @@ fn read_header(bytes: &[u8]) -> Result<(Header, bool), ReadError> {
         return Err(error(at, Problem::NonzeroIdentPad { index }));
     }
 
-    let swap = encoding != Encoding::NATIVE;
-    if swap {
-        raw_header.swap_bytes();
-    }
-    let header = Header {
+    Ok(Ident {
         model,
         encoding,
         version,
         dif_version,
         dif_int_regs: ident[raw::DOF_ID_DIFIREG],
         dif_tuple_regs: ident[raw::DOF_ID_DIFTREG],
-        flags: raw_header.dofh_flags,
-        header_size: raw_header.dofh_hdrsize,
-        section_header_size: raw_header.dofh_secsize,
-        section_count: raw_header.dofh_secnum,
-        section_offset: raw_header.dofh_secoff,
-        load_size: raw_header.dofh_loadsz,
-        file_size: raw_header.dofh_filesz,
+    })
+}
+
+/// Decodes and checks the header, whose identification `ident` has been read.
+fn read_header<O: ByteOrder>(bytes: &[u8], ident: Ident) -> Result<Header, ReadError> {
+    let Ok((raw_header, _)) = DofHdr::<O>::read_from_prefix(bytes) else {
+        // read_ident checked the length.
+        return Err(error(
+            Location::Header,
+            Problem::Truncated {
+                needed: std::mem::size_of::<DofHdr<O>>() as u64,
+                available: bytes.len() as u64,
+            },
+        ));
+    };
+    let header = Header {
+        model: ident.model,
+        encoding: ident.encoding,
+        version: ident.version,
+        dif_version: ident.dif_version,
+        dif_int_regs: ident.dif_int_regs,
+        dif_tuple_regs: ident.dif_tuple_regs,
+        flags: raw_header.dofh_flags.get(),
+        header_size: raw_header.dofh_hdrsize.get(),
+        section_header_size: raw_header.dofh_secsize.get(),
+        section_count: raw_header.dofh_secnum.get(),
+        section_offset: raw_header.dofh_secoff.get(),
+        load_size: raw_header.dofh_loadsz.get(),
+        file_size: raw_header.dofh_filesz.get(),
     };
     check_header_sizes(&header, bytes.len() as u64)?;
-    Ok((header, swap))
+    Ok(header)
 }
 
 fn check_header_sizes(header: &Header, available: u64) -> Result<(), ReadError> {
@@ -148,7 +195,7 @@ fn check_header_sizes(header: &Header, available: u64) -> Result<(), ReadError> 
             },
         )
     };
-    let header_size = std::mem::size_of::<DofHdr>() as u64;
+    let header_size = std::mem::size_of::<DofHdr<LittleEndian>>() as u64;
     if u64::from(header.header_size) < header_size {
         return Err(too_small(
             "header size",
@@ -156,7 +203,7 @@ fn check_header_sizes(header: &Header, available: u64) -> Result<(), ReadError> 
             header_size,
         ));
     }
-    let entry_size = std::mem::size_of::<DofSec>() as u64;
+    let entry_size = std::mem::size_of::<DofSec<LittleEndian>>() as u64;
     if u64::from(header.section_header_size) < entry_size {
         return Err(too_small(
             "section header size",
@@ -241,12 +288,11 @@ fn fits(start: u64, size: u64, limit: u64) -> bool {
     start.checked_add(size).is_some_and(|end| end <= limit)
 }
 
-fn read_section_table(
+fn read_section_table<O: ByteOrder>(
     bytes: &[u8],
     header: &Header,
-    swap: bool,
 ) -> Result<Vec<SectionHeader>, ReadError> {
-    let entry_size = std::mem::size_of::<DofSec>();
+    let entry_size = std::mem::size_of::<DofSec<O>>();
     let mut sections = Vec::with_capacity(header.section_count as usize);
     for index in 0..header.section_count {
         // In bounds: check_header_sizes placed the whole table within the loadable part.
@@ -254,8 +300,8 @@ fn read_section_table(
             header.section_offset as usize + index as usize * header.section_header_size as usize;
         let entry = bytes
             .get(start..start + entry_size)
-            .and_then(|b| DofSec::read_from_bytes(b).ok());
-        let Some(mut entry) = entry else {
+            .and_then(|b| DofSec::<O>::read_from_bytes(b).ok());
+        let Some(entry) = entry else {
             return Err(error(
                 Location::SectionTable,
                 Problem::Truncated {
@@ -264,16 +310,13 @@ fn read_section_table(
                 },
             ));
         };
-        if swap {
-            entry.swap_bytes();
-        }
         let section = SectionHeader {
-            kind: SectionKind(entry.dofs_type),
-            align: entry.dofs_align,
-            flags: entry.dofs_flags,
-            entry_size: entry.dofs_entsize,
-            offset: entry.dofs_offset,
-            size: entry.dofs_size,
+            kind: SectionKind(entry.dofs_type.get()),
+            align: entry.dofs_align.get(),
+            flags: entry.dofs_flags.get(),
+            entry_size: entry.dofs_entsize.get(),
+            offset: entry.dofs_offset.get(),
+            size: entry.dofs_size.get(),
         };
         check_section(bytes, header, index, &section)?;
         sections.push(section);
@@ -340,15 +383,15 @@ fn check_section(
     Ok(())
 }
 
-/// Decodes provider sections once the section table has been checked.
-struct Reader<'a> {
+/// Decodes provider sections once the section table has been checked; `O` is the byte order.
+struct Reader<'a, O> {
     bytes: &'a [u8],
     header: &'a Header,
     sections: &'a [SectionHeader],
-    swap: bool,
+    order: PhantomData<O>,
 }
 
-impl<'a> Reader<'a> {
+impl<'a, O: ByteOrder> Reader<'a, O> {
     /// The data of a checked section.
     fn data(&self, section: &SectionHeader) -> &'a [u8] {
         let start = section.offset as usize;
@@ -425,14 +468,8 @@ impl<'a> Reader<'a> {
 
     fn u32s(&self, data: &[u8]) -> Vec<u32> {
         data.chunks_exact(4)
-            .map(|c| {
-                let v = u32::from_ne_bytes([c[0], c[1], c[2], c[3]]);
-                if self.swap {
-                    v.swap_bytes()
-                } else {
-                    v
-                }
-            })
+            .filter_map(|c| U32::<O>::read_from_bytes(c).ok())
+            .map(U32::get)
             .collect()
     }
 
@@ -442,7 +479,7 @@ impl<'a> Reader<'a> {
         let needed = if v1 {
             raw::DOF_PROVIDER_V1_SIZE
         } else {
-            std::mem::size_of::<DofProvider>()
+            std::mem::size_of::<DofProvider<O>>()
         };
         if section.size < needed as u64 {
             return Err(error(
@@ -454,27 +491,24 @@ impl<'a> Reader<'a> {
                 },
             ));
         }
-        let mut record = [0u8; std::mem::size_of::<DofProvider>()];
+        // A version 1 record ends before `dofpv_prenoffs`, which stays 0 (DOF_SECT_NONE).
+        let mut record = DofProvider::<O>::new_zeroed();
         let data = self.data(section);
-        let len = record.len().min(data.len());
-        record[..len].copy_from_slice(&data[..len]);
-        let mut record: DofProvider = zerocopy::transmute!(record);
-        if self.swap {
-            record.swap_bytes();
-        }
+        let len = std::mem::size_of::<DofProvider<O>>().min(data.len());
+        record.as_mut_bytes()[..len].copy_from_slice(&data[..len]);
         if v1 {
-            record.dofpv_prenoffs = raw::DOF_SECT_NONE;
+            record.dofpv_prenoffs = raw::DOF_SECT_NONE.into();
         }
 
         let strtab =
-            self.data(self.link(at, "strtab", record.dofpv_strtab, SectionKind::STRTAB)?);
-        let probes_index = record.dofpv_probes;
+            self.data(self.link(at, "strtab", record.dofpv_strtab.get(), SectionKind::STRTAB)?);
+        let probes_index = record.dofpv_probes.get();
         let probes_section = self.link(at, "probes", probes_index, SectionKind::PROBES)?;
-        let prargs_index = record.dofpv_prargs;
+        let prargs_index = record.dofpv_prargs.get();
         let prargs_section = self.link(at, "prargs", prargs_index, SectionKind::PRARGS)?;
-        let proffs_index = record.dofpv_proffs;
+        let proffs_index = record.dofpv_proffs.get();
         let proffs_section = self.link(at, "proffs", proffs_index, SectionKind::PROFFS)?;
-        let prenoffs = match record.dofpv_prenoffs {
+        let prenoffs = match record.dofpv_prenoffs.get() {
             raw::DOF_SECT_NONE => None,
             link => {
                 let section = self.link(at, "prenoffs", link, SectionKind::PRENOFFS)?;
@@ -485,8 +519,8 @@ impl<'a> Reader<'a> {
         let mapping = self.table(prargs_index, prargs_section, 1, "1 (uint8_t)")?;
         let offsets = self.u32s(self.table(proffs_index, proffs_section, 4, "4 (uint32_t)")?);
 
-        let name =
-            string(strtab, record.dofpv_name.into(), "provider name").map_err(|p| error(at, p))?;
+        let name = string(strtab, record.dofpv_name.get().into(), "provider name")
+            .map_err(|p| error(at, p))?;
         let attributes = attributes(&record).map_err(|p| error(at, p))?;
 
         let tables = Tables {
@@ -513,7 +547,7 @@ impl<'a> Reader<'a> {
             index,
             kind: section.kind,
         };
-        let full = std::mem::size_of::<DofProbe>();
+        let full = std::mem::size_of::<DofProbe<O>>();
         if (section.entry_size as usize) < raw::DOF_PROBE_V1_SIZE {
             return Err(error(
                 at,
@@ -536,16 +570,12 @@ impl<'a> Reader<'a> {
         let mut probes = Vec::new();
         for (i, entry) in data.chunks_exact(section.entry_size as usize).enumerate() {
             // A version 1 entry may end before the is-enabled fields, which it lacks anyway.
-            let mut buffer = [0u8; std::mem::size_of::<DofProbe>()];
+            let mut record = DofProbe::<O>::new_zeroed();
             let len = full.min(entry.len());
-            buffer[..len].copy_from_slice(&entry[..len]);
-            let mut record: DofProbe = zerocopy::transmute!(buffer);
-            if self.swap {
-                record.swap_bytes();
-            }
+            record.as_mut_bytes()[..len].copy_from_slice(&entry[..len]);
             if self.header.version == raw::DOF_VERSION_1 {
-                record.dofpr_enoffidx = 0;
-                record.dofpr_nenoffs = 0;
+                record.dofpr_enoffidx = 0.into();
+                record.dofpr_nenoffs = 0.into();
             }
             let at = Location::Probe {
                 section: index,
@@ -566,24 +596,24 @@ struct Tables<'a> {
 }
 
 impl Tables<'_> {
-    fn probe(&self, record: &DofProbe) -> Result<Probe, Problem> {
-        let name = string(self.strtab, record.dofpr_name.into(), "probe name")?;
-        let function = string(self.strtab, record.dofpr_func.into(), "function name")?;
+    fn probe<O: ByteOrder>(&self, record: &DofProbe<O>) -> Result<Probe, Problem> {
+        let name = string(self.strtab, record.dofpr_name.get().into(), "probe name")?;
+        let function = string(self.strtab, record.dofpr_func.get().into(), "function name")?;
         let arg_types = strings(
             self.strtab,
-            record.dofpr_nargv,
+            record.dofpr_nargv.get(),
             record.dofpr_nargc,
             "native argument type",
         )?;
         let translated_types = strings(
             self.strtab,
-            record.dofpr_xargv,
+            record.dofpr_xargv.get(),
             record.dofpr_xargc,
             "translated argument type",
         )?;
         let arg_mapping = entries(
             self.mapping,
-            record.dofpr_argidx,
+            record.dofpr_argidx.get(),
             record.dofpr_xargc,
             "argument mapping",
         )?
@@ -601,22 +631,22 @@ impl Tables<'_> {
         }
         let offsets = entries(
             self.offsets,
-            record.dofpr_offidx,
-            record.dofpr_noffs,
+            record.dofpr_offidx.get(),
+            record.dofpr_noffs.get(),
             "probe offset",
         )?
         .to_vec();
         let enabled_offsets = entries(
             self.enabled.unwrap_or_default(),
-            record.dofpr_enoffidx,
-            record.dofpr_nenoffs,
+            record.dofpr_enoffidx.get(),
+            record.dofpr_nenoffs.get(),
             "is-enabled offset",
         )?
         .to_vec();
         Ok(Probe {
             name: name.to_owned(),
             function: function.to_owned(),
-            address: record.dofpr_addr,
+            address: record.dofpr_addr.get(),
             offsets,
             enabled_offsets,
             arg_types,
@@ -683,15 +713,15 @@ fn strings(
     Ok(list)
 }
 
-fn attributes(record: &DofProvider) -> Result<ProviderAttributes, Problem> {
+fn attributes<O: ByteOrder>(record: &DofProvider<O>) -> Result<ProviderAttributes, Problem> {
     let one = |which, raw| {
         Attribute::from_raw(raw).map_err(|value| Problem::BadAttribute { which, value })
     };
     Ok(ProviderAttributes {
-        provider: one("provider", record.dofpv_provattr)?,
-        module: one("module", record.dofpv_modattr)?,
-        function: one("function", record.dofpv_funcattr)?,
-        name: one("name", record.dofpv_nameattr)?,
-        args: one("args", record.dofpv_argsattr)?,
+        provider: one("provider", record.dofpv_provattr.get())?,
+        module: one("module", record.dofpv_modattr.get())?,
+        function: one("function", record.dofpv_funcattr.get())?,
+        name: one("name", record.dofpv_nameattr.get())?,
+        args: one("args", record.dofpv_argsattr.get())?,
     })
 }

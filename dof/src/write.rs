@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 
+use zerocopy::byteorder::{BigEndian, ByteOrder, LittleEndian, U32};
 use zerocopy::IntoBytes;
 
 use crate::error::WriteError;
@@ -92,7 +93,19 @@ impl Dof {
         model: DataModel,
         encoding: Encoding,
     ) -> Result<Vec<u8>, WriteError> {
-        let swap = encoding != Encoding::NATIVE;
+        match encoding {
+            Encoding::Lsb => self.encode::<LittleEndian>(version, model, encoding),
+            Encoding::Msb => self.encode::<BigEndian>(version, model, encoding),
+        }
+    }
+
+    /// [`Dof::to_bytes_as`] in byte order `O`, which `encoding` names.
+    fn encode<O: ByteOrder>(
+        &self,
+        version: Version,
+        model: DataModel,
+        encoding: Encoding,
+    ) -> Result<Vec<u8>, WriteError> {
         let mut sections = Vec::new();
         for provider in &self.providers {
             check_provider(provider)?;
@@ -100,22 +113,21 @@ impl Dof {
                 what: "section table",
                 provider: provider.name.clone(),
             })?;
-            sections.extend(encode_provider(provider, first, swap)?);
+            sections.extend(encode_provider::<O>(provider, first)?);
         }
-        Ok(lay_out(&sections, version, model, encoding))
+        Ok(lay_out::<O>(&sections, version, model, encoding))
     }
 }
 
-/// Places the header, the section table and the section data.
-fn lay_out(
+/// Places the header, the section table and the section data, in byte order `O`.
+fn lay_out<O: ByteOrder>(
     sections: &[Pending],
     version: Version,
     model: DataModel,
     encoding: Encoding,
 ) -> Vec<u8> {
-    let swap = encoding != Encoding::NATIVE;
-    let header_size = std::mem::size_of::<DofHdr>();
-    let table_size = std::mem::size_of::<DofSec>() * sections.len();
+    let header_size = std::mem::size_of::<DofHdr<O>>();
+    let table_size = std::mem::size_of::<DofSec<O>>() * sections.len();
     let mut headers = Vec::with_capacity(sections.len());
     let mut data = Vec::new();
     let data_start = header_size + table_size;
@@ -124,17 +136,14 @@ fn lay_out(
         while !(data_start + data.len()).is_multiple_of(align) {
             data.push(0);
         }
-        let mut header = DofSec {
-            dofs_type: section.kind,
-            dofs_align: section.align,
-            dofs_flags: raw::DOF_SECF_LOAD,
-            dofs_entsize: section.entry_size,
-            dofs_offset: (data_start + data.len()) as u64,
-            dofs_size: section.data.len() as u64,
+        let header = DofSec::<O> {
+            dofs_type: section.kind.into(),
+            dofs_align: section.align.into(),
+            dofs_flags: raw::DOF_SECF_LOAD.into(),
+            dofs_entsize: section.entry_size.into(),
+            dofs_offset: ((data_start + data.len()) as u64).into(),
+            dofs_size: (section.data.len() as u64).into(),
         };
-        if swap {
-            header.swap_bytes();
-        }
         headers.push(header);
         data.extend_from_slice(&section.data);
     }
@@ -148,20 +157,17 @@ fn lay_out(
     ident[raw::DOF_ID_DIFVERS] = raw::DIF_VERSION_2;
     ident[raw::DOF_ID_DIFIREG] = raw::DIF_DIR_NREGS;
     ident[raw::DOF_ID_DIFTREG] = raw::DIF_DTR_NREGS;
-    let mut header = DofHdr {
+    let header = DofHdr::<O> {
         dofh_ident: ident,
-        dofh_flags: 0,
-        dofh_hdrsize: header_size as u32,
-        dofh_secsize: std::mem::size_of::<DofSec>() as u32,
-        dofh_secnum: sections.len() as u32,
-        dofh_secoff: header_size as u64,
-        dofh_loadsz: file_size,
-        dofh_filesz: file_size,
-        dofh_pad: 0,
+        dofh_flags: 0.into(),
+        dofh_hdrsize: (header_size as u32).into(),
+        dofh_secsize: (std::mem::size_of::<DofSec<O>>() as u32).into(),
+        dofh_secnum: (sections.len() as u32).into(),
+        dofh_secoff: (header_size as u64).into(),
+        dofh_loadsz: file_size.into(),
+        dofh_filesz: file_size.into(),
+        dofh_pad: 0.into(),
     };
-    if swap {
-        header.swap_bytes();
-    }
 
     let mut out = Vec::with_capacity(file_size as usize);
     out.extend_from_slice(header.as_bytes());
@@ -218,10 +224,9 @@ impl StringTable {
 }
 
 /// The sections of one provider, whose first section will have index `first`.
-fn encode_provider(
+fn encode_provider<O: ByteOrder>(
     provider: &Provider,
     first: u32,
-    swap: bool,
 ) -> Result<Vec<Pending>, WriteError> {
     let too_large = |what| WriteError::TooLarge {
         what,
@@ -232,11 +237,11 @@ fn encode_provider(
         .name(&provider.name)
         .ok_or_else(|| too_large("string table"))?;
 
-    let mut probes = Vec::with_capacity(provider.probes.len() * std::mem::size_of::<DofProbe>());
+    let mut probes = Vec::with_capacity(provider.probes.len() * std::mem::size_of::<DofProbe<O>>());
     let mut mapping = Vec::new();
     // Entry indices count u32s, not bytes.
-    let mut offsets: Vec<u32> = Vec::new();
-    let mut enabled: Vec<u32> = Vec::new();
+    let mut offsets: Vec<U32<O>> = Vec::new();
+    let mut enabled: Vec<U32<O>> = Vec::new();
     for probe in &provider.probes {
         let probe_name = strings.name(&probe.name);
         let func = strings.name(&probe.function);
@@ -252,59 +257,53 @@ fn encode_provider(
         else {
             return Err(too_large("string table"));
         };
-        let mut record = DofProbe {
-            dofpr_addr: probe.address,
-            dofpr_func: func,
-            dofpr_name: probe_name,
-            dofpr_nargv: nargv,
-            dofpr_xargv: xargv,
-            dofpr_argidx: u32::try_from(mapping.len()).map_err(|_| too_large("argument map"))?,
-            dofpr_offidx: u32::try_from(offsets.len()).map_err(|_| too_large("offset table"))?,
+        let record = DofProbe::<O> {
+            dofpr_addr: probe.address.into(),
+            dofpr_func: func.into(),
+            dofpr_name: probe_name.into(),
+            dofpr_nargv: nargv.into(),
+            dofpr_xargv: xargv.into(),
+            dofpr_argidx: (u32::try_from(mapping.len()).map_err(|_| too_large("argument map"))?)
+                .into(),
+            dofpr_offidx: (u32::try_from(offsets.len()).map_err(|_| too_large("offset table"))?)
+                .into(),
             // The counts were checked by check_probe.
             dofpr_nargc: probe.arg_types.len() as u8,
             dofpr_xargc: probe.translated_types.len() as u8,
-            dofpr_noffs: probe.offsets.len() as u16,
+            dofpr_noffs: (probe.offsets.len() as u16).into(),
             dofpr_enoffidx: u32::try_from(enabled.len())
-                .map_err(|_| too_large("is-enabled offset table"))?,
-            dofpr_nenoffs: probe.enabled_offsets.len() as u16,
-            dofpr_pad1: 0,
-            dofpr_pad2: 0,
+                .map_err(|_| too_large("is-enabled offset table"))?
+                .into(),
+            dofpr_nenoffs: (probe.enabled_offsets.len() as u16).into(),
+            dofpr_pad1: 0.into(),
+            dofpr_pad2: 0.into(),
         };
-        if swap {
-            record.swap_bytes();
-        }
         probes.extend_from_slice(record.as_bytes());
         mapping.extend_from_slice(&probe.arg_mapping);
-        offsets.extend_from_slice(&probe.offsets);
-        enabled.extend_from_slice(&probe.enabled_offsets);
+        offsets.extend(probe.offsets.iter().map(|&o| U32::<O>::new(o)));
+        enabled.extend(probe.enabled_offsets.iter().map(|&o| U32::<O>::new(o)));
     }
 
     let has_enabled = !enabled.is_empty();
     let strtab_index = first;
-    let mut provider_record = DofProvider {
-        dofpv_strtab: strtab_index,
-        dofpv_probes: first + 1,
-        dofpv_prargs: first + 2,
-        dofpv_proffs: first + 3,
-        dofpv_name: name,
-        dofpv_provattr: provider.attributes.provider.to_raw(),
-        dofpv_modattr: provider.attributes.module.to_raw(),
-        dofpv_funcattr: provider.attributes.function.to_raw(),
-        dofpv_nameattr: provider.attributes.name.to_raw(),
-        dofpv_argsattr: provider.attributes.args.to_raw(),
+    let provider_record = DofProvider::<O> {
+        dofpv_strtab: strtab_index.into(),
+        dofpv_probes: (first + 1).into(),
+        dofpv_prargs: (first + 2).into(),
+        dofpv_proffs: (first + 3).into(),
+        dofpv_name: name.into(),
+        dofpv_provattr: provider.attributes.provider.to_raw().into(),
+        dofpv_modattr: provider.attributes.module.to_raw().into(),
+        dofpv_funcattr: provider.attributes.function.to_raw().into(),
+        dofpv_nameattr: provider.attributes.name.to_raw().into(),
+        dofpv_argsattr: provider.attributes.args.to_raw().into(),
         dofpv_prenoffs: if has_enabled {
             first + 4
         } else {
             raw::DOF_SECT_NONE
-        },
-    };
-
-    if swap {
-        provider_record.swap_bytes();
-        for value in offsets.iter_mut().chain(enabled.iter_mut()) {
-            *value = value.swap_bytes();
         }
-    }
+        .into(),
+    };
 
     let u32_size = std::mem::size_of::<u32>() as u32;
     let mut sections = vec![
@@ -317,7 +316,7 @@ fn encode_provider(
         Pending {
             kind: raw::DOF_SECT_PROBES,
             align: std::mem::size_of::<u64>() as u32,
-            entry_size: std::mem::size_of::<DofProbe>() as u32,
+            entry_size: std::mem::size_of::<DofProbe<O>>() as u32,
             data: probes,
         },
         Pending {

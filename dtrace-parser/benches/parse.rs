@@ -1,11 +1,9 @@
-//! Times parsing a generated file of 5,000 probes; prints the median of
-//! several runs. Run with `cargo bench -p dtrace-parser`.
+//! Times parsing a generated file of 5,000 probes with divan. Run with
+//! `cargo bench -p dtrace-parser`.
 
 use std::fmt::Write;
-use std::time::{Duration, Instant};
 
 const PROBES: usize = 5_000;
-const RUNS: usize = 31;
 
 /// A file of 50 providers of 100 probes, with comments, pragmas, typedefs
 /// and arguments of every sort.
@@ -49,26 +47,20 @@ fn generate() -> String {
 }
 
 fn main() {
+    divan::main();
+}
+
+/// One parse of the generated file.
+#[divan::bench]
+fn parse_5000_probes(bencher: divan::Bencher) {
     let source = generate();
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            let file = dtrace_parser::parse(&source, "generated.d").expect("generated file parses");
-            let elapsed = start.elapsed();
-            assert_eq!(
-                file.providers.iter().map(|p| p.probes.len()).sum::<usize>(),
-                PROBES
-            );
-            elapsed
-        })
-        .collect();
-    times.sort();
-    let median = times[RUNS / 2];
-    println!(
-        "parse {PROBES} probes ({} KiB): median {:.2} ms, min {:.2} ms, max {:.2} ms over {RUNS} runs",
-        source.len() / 1024,
-        median.as_secs_f64() * 1e3,
-        times[0].as_secs_f64() * 1e3,
-        times[RUNS - 1].as_secs_f64() * 1e3,
-    );
+    bencher.bench(|| {
+        let file = dtrace_parser::parse(divan::black_box(&source), "generated.d")
+            .expect("generated file parses");
+        assert_eq!(
+            file.providers.iter().map(|p| p.probes.len()).sum::<usize>(),
+            PROBES
+        );
+        file
+    });
 }

@@ -31,11 +31,14 @@ mod span;
 mod typedefs;
 mod types;
 
-extern crate alloc; // the grammar derive names `alloc::` (pest without its `std` feature, which needs a C compiler for macOS targets)
+// The grammar derive names `alloc::`: pest is built without its `std` feature (see the
+// workspace's Cargo.toml for why, and what that does not spare).
+extern crate alloc;
 pub use error::{Error, ErrorKind};
 pub use kind::ArgKind;
 pub use model::{Argument, File, Pragma, Probe, Provider, Span};
 pub use options::ParseOptions;
+pub use types::c_type_kind;
 
 /// The most arguments a probe may have.
 pub const MAX_ARGUMENTS: usize = 12;

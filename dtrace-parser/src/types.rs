@@ -275,6 +275,15 @@ pub(crate) fn to_kind(r: Resolved) -> Result<ArgKind, String> {
     Ok(kind)
 }
 
+/// The kind of a C type as DTrace records spell argument types (`uint8_t`, `unsigned long`,
+/// `const char *`), with the built-in names of the type table only (no file's typedefs).
+/// `None` when the table does not know it or it cannot be passed (`struct x`, `void`).
+pub fn c_type_kind(text: &str) -> Option<ArgKind> {
+    let tokens = lex(text);
+    let words: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    to_kind(TypeEnv::default().resolve(&words).ok()?).ok()
+}
+
 impl TypeEnv {
     /// Resolves a type spelled by `words` (identifiers and `*`, no parameter
     /// name).
@@ -494,6 +503,16 @@ mod tests {
             Ok(ArgKind::Pointer(Box::new(int(false, 8))))
         );
         assert_eq!(kind(&env, "enum e"), Ok(int(true, 32)));
+    }
+
+    #[test]
+    fn c_type_names_alone() {
+        assert_eq!(c_type_kind("unsigned  long"), Some(int(false, 64)));
+        assert_eq!(c_type_kind("char"), Some(int(true, 8)));
+        assert_eq!(c_type_kind("const char*"), Some(ArgKind::String));
+        assert_eq!(c_type_kind("pid_t"), Some(int(true, 32)));
+        assert_eq!(c_type_kind("struct foo"), None);
+        assert_eq!(c_type_kind("Oid"), None);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! the result with how SystemTap's `dtrace` script reads it (the `.json`
 //! beside each file).
 //!
-//! The data is found at `../../shared/testdata/providers` from this crate, or
-//! where `USDT_TESTDATA` points. A missing directory fails the test: it is
-//! the parser's main check.
+//! The data is found where `USDT_TESTDATA` points, or in the shared test
+//! material beside the checkout (`test_support::shared_path`). Without it the
+//! test says so and passes, as every test of material outside the repository
+//! does; with it (CI has it), it is the parser's main check.
 //!
 //! SystemTap's script passes type names through to C, where the project's
 //! headers define them; our parser knows them itself (libdispatch's
@@ -28,15 +29,19 @@ const CPP_FAILS: &[&str] = &[
     "libvirt__libvirt_probes.d",
 ];
 
-fn data_dir() -> PathBuf {
+fn data_dir() -> Option<PathBuf> {
     match std::env::var_os("USDT_TESTDATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/providers"),
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => test_support::shared_path("testdata/providers"),
     }
 }
 
+/// The corpus files and their readings; none (after saying so) without the shared data.
 fn corpus() -> Vec<(PathBuf, Value)> {
-    let dir = data_dir();
+    let Some(dir) = data_dir() else {
+        println!("skipping: the provider corpus is not in ../shared/testdata/providers");
+        return Vec::new();
+    };
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
         panic!(
             "provider test data not found at {} ({e}); set USDT_TESTDATA to its directory",

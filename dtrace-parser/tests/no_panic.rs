@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-/// Sources to mutate: the corpus files when present (the corpus test fails
-/// loudly when they are not), and a few built-in samples.
+/// Sources to mutate: the corpus files when present (the corpus test says when
+/// they are not), and a few built-in samples.
 fn seeds() -> &'static [String] {
     static SEEDS: OnceLock<Vec<String>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -16,10 +16,10 @@ fn seeds() -> &'static [String] {
             "typedef void (*fn_t)(void *);\nprovider q { probe x(fn_t, char **, unsigned long long) };\nstruct s { int a; };".to_string(),
         ];
         let dir = match std::env::var_os("USDT_TESTDATA") {
-            Some(dir) => PathBuf::from(dir),
-            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/providers"),
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => test_support::shared_path("testdata/providers"),
         };
-        if let Ok(entries) = std::fs::read_dir(dir) {
+        if let Some(Ok(entries)) = dir.map(std::fs::read_dir) {
             let mut paths: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "d"))

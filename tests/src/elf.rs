@@ -1,58 +1,13 @@
-//! Reading a fixture's ELF file: its SystemTap notes, its sections, and the bytes at an
-//! address.
+//! Reading a fixture's ELF file: its SystemTap notes (with the `sdt-note` crate, the reader
+//! `usdt list` uses), its sections, and the bytes at an address.
 
 use std::path::{Path, PathBuf};
 
 use object::{Object, ObjectSection, ObjectSegment, ObjectSymbol, SegmentFlags};
 
+pub use sdt_note::{ArgSize, Argument, Note};
+
 use crate::HarnessError;
-
-/// One argument of a SystemTap note: `-4@%rax` is size -4 (signed, 4 bytes) in `%rax`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteArg {
-    /// Bytes, negative when signed.
-    pub size: i32,
-    /// Whether the size has the `f` (floating point) suffix.
-    pub float: bool,
-    /// Where the value is: `%rax`, `x1`, `8(%rsp)`...
-    pub location: String,
-}
-
-impl NoteArg {
-    /// Parse `-4@%rax`, `8f@%r8`, `8@x1`.
-    pub fn parse(text: &str) -> Result<Self, HarnessError> {
-        let bad = || HarnessError::Parse(format!("note argument `{text}`"));
-        let (size, location) = text.split_once('@').ok_or_else(bad)?;
-        let (size, float) = match size.strip_suffix('f') {
-            Some(s) => (s, true),
-            None => (size, false),
-        };
-        Ok(NoteArg {
-            size: size.parse().map_err(|_| bad())?,
-            float,
-            location: location.to_owned(),
-        })
-    }
-}
-
-/// One `.note.stapsdt` entry (type 3).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SdtNote {
-    /// The provider.
-    pub provider: String,
-    /// The probe name.
-    pub name: String,
-    /// The probe instruction's address, as linked.
-    pub pc: u64,
-    /// The address of `.stapsdt.base`, as linked.
-    pub base: u64,
-    /// The semaphore's address (0 for none).
-    pub semaphore: u64,
-    /// The arguments as written.
-    pub arg_text: String,
-    /// The arguments, parsed.
-    pub args: Vec<NoteArg>,
-}
 
 /// A section's place in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,36 +29,6 @@ impl SectionSpan {
 pub struct Elf {
     path: PathBuf,
     data: Vec<u8>,
-}
-
-/// A little-endian reader over a note's bytes that fails instead of panicking.
-struct Cursor<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let out = self.data.get(self.pos..self.pos.checked_add(n)?)?;
-        self.pos += n;
-        Some(out)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-    fn align4(&mut self) {
-        self.pos = self.pos.next_multiple_of(4);
-    }
-    fn cstr(&mut self) -> Option<String> {
-        let rest = self.data.get(self.pos..)?;
-        let len = rest.iter().position(|&b| b == 0)?;
-        let s = String::from_utf8_lossy(rest.get(..len)?).into_owned();
-        self.pos += len + 1;
-        Some(s)
-    }
 }
 
 impl Elf {
@@ -286,88 +211,8 @@ impl Elf {
         Ok(risks)
     }
 
-    /// Every SystemTap note (owner `stapsdt`, type 3) in `.note.stapsdt`, in file order.
-    pub fn notes(&self) -> Result<Vec<SdtNote>, HarnessError> {
-        let obj = self.object()?;
-        if !obj.is_little_endian() || !obj.is_64() {
-            return Err(self.error("only 64-bit little-endian files are read"));
-        }
-        let Some(section) = obj.section_by_name(".note.stapsdt") else {
-            return Ok(Vec::new());
-        };
-        let data = section.data().map_err(|e| self.error(e.to_string()))?;
-        let mut notes = Vec::new();
-        let mut cur = Cursor { data, pos: 0 };
-        while cur.pos < data.len() {
-            let note = self
-                .one_note(&mut cur)
-                .ok_or_else(|| self.error("truncated .note.stapsdt entry"))?;
-            notes.extend(note?);
-        }
-        Ok(notes)
-    }
-
-    /// The next note at `cur`: `None` when truncated, `Ok(None)` for a note of another kind.
-    #[allow(clippy::type_complexity)]
-    fn one_note(&self, cur: &mut Cursor<'_>) -> Option<Result<Option<SdtNote>, HarnessError>> {
-        let namesz = usize::try_from(cur.u32()?).ok()?;
-        let descsz = usize::try_from(cur.u32()?).ok()?;
-        let kind = cur.u32()?;
-        let owner = cur.take(namesz)?;
-        cur.align4();
-        let desc = cur.take(descsz)?;
-        cur.align4();
-        if owner != b"stapsdt\0" || kind != 3 {
-            return Some(Ok(None));
-        }
-        let mut d = Cursor { data: desc, pos: 0 };
-        let (pc, base, semaphore) = (d.u64()?, d.u64()?, d.u64()?);
-        let provider = d.cstr()?;
-        let name = d.cstr()?;
-        let arg_text = d.cstr()?;
-        let args = match arg_text.split_whitespace().map(NoteArg::parse).collect() {
-            Ok(args) => args,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(Ok(Some(SdtNote {
-            provider,
-            name,
-            pc,
-            base,
-            semaphore,
-            arg_text,
-            args,
-        })))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn note_arguments_parse() {
-        let a = NoteArg::parse("-4@%rax").unwrap();
-        assert_eq!((a.size, a.float, a.location.as_str()), (-4, false, "%rax"));
-        let a = NoteArg::parse("8f@%r8").unwrap();
-        assert_eq!((a.size, a.float, a.location.as_str()), (8, true, "%r8"));
-        let a = NoteArg::parse("8@x1").unwrap();
-        assert_eq!((a.size, a.location.as_str()), (8, "x1"));
-        assert!(NoteArg::parse("rax").is_err());
-        assert!(NoteArg::parse("z@%rax").is_err());
-    }
-
-    #[test]
-    fn truncated_notes_are_errors_not_panics() {
-        let mut cur = Cursor {
-            data: &[1, 0, 0],
-            pos: 0,
-        };
-        assert_eq!(cur.u32(), None);
-        let mut cur = Cursor {
-            data: b"abc",
-            pos: 0,
-        };
-        assert_eq!(cur.cstr(), None);
+    /// Every SystemTap note, in file order, read by the workspace's one note reader.
+    pub fn notes(&self) -> Result<Vec<Note>, HarnessError> {
+        sdt_note::notes(&self.object()?).map_err(|e| self.error(e.to_string()))
     }
 }

@@ -16,15 +16,12 @@
 //!
 //! Most need root: run them as root with `USDT_REQUIRE_TRACER=1`, which turns every skip
 //! into a failure. Without it, a test whose tool is missing prints `skipping: <why>` and
-//! passes (see [`tracer_available`]).
-
-mod error;
+//! passes (see [`tracer_available`]). That rule, running commands with a time limit and
+//! `readelf -n`'s notes are the workspace's `test-support` crate, re-exported here.
 
 pub mod elf;
 pub mod fixture;
 pub mod nested;
-pub mod run;
 pub mod tracers;
 
-pub use error::HarnessError;
-pub use tracers::{require_tracers, tracer_available};
+pub use test_support::{require_tracers, run, tracer_available, HarnessError};

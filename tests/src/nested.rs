@@ -6,19 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+pub use test_support::cross::rust_target_installed;
+pub use test_support::workspace_root;
+
 use crate::run::{self, Output};
 use crate::HarnessError;
 
 /// How long one nested build may take on a busy machine.
 const BUILD_LIMIT: Duration = Duration::from_secs(1800);
-
-/// The workspace's root directory.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(".."))
-}
 
 /// The `tests/` directory of the workspace.
 pub fn tests_dir() -> PathBuf {
@@ -71,14 +66,10 @@ pub fn release_fixture(name: &str, fixture: &Path) -> Result<PathBuf, HarnessErr
     Ok(target.join("release").join(name))
 }
 
-/// A script of the shared tools (`semcheck.py`, `sdtcheck.py`): in `$USDT_SHARED_TOOLS`
-/// if set, else in `../shared/tools` beside the checkout; `None` when absent.
+/// A script of the shared tools (`semcheck.py`, `sdtcheck.py`, `cases/...`) in
+/// `../shared/tools`; `None` when absent (see [`test_support::shared_path`]).
 pub fn shared_tool(name: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("USDT_SHARED_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("..").join("shared").join("tools"));
-    let path = dir.join(name);
-    path.is_file().then_some(path)
+    test_support::shared_path(&format!("tools/{name}"))
 }
 
 /// Build the workspace's example `probe-test-macro` (debug) in the nested target directory
@@ -87,19 +78,4 @@ pub fn example_binary(fixture: &Path) -> Result<PathBuf, HarnessError> {
     let target = nested_target_dir(fixture);
     build(cargo(&workspace_root(), &target).args(["build", "--quiet", "-p", "probe-test-macro"]))?;
     Ok(target.join("debug").join("probe-test-macro"))
-}
-
-/// Whether the Rust standard library for `target` is installed.
-pub fn rust_target_installed(target: &str) -> bool {
-    let Ok(out) = run::run(
-        Command::new("rustc").args(["--print", "sysroot"]),
-        Duration::from_secs(60),
-    ) else {
-        return false;
-    };
-    Path::new(out.stdout.trim())
-        .join("lib/rustlib")
-        .join(target)
-        .join("lib")
-        .is_dir()
 }

@@ -15,21 +15,26 @@ fn twelve_arguments_are_noted_in_order() {
         .iter()
         .find(|n| n.name == "twelve")
         .expect("no note for types:twelve");
-    let sizes: Vec<i32> = t.args.iter().map(|a| a.size).collect();
+    let sizes: Vec<i32> = t
+        .arguments()
+        .iter()
+        .map(|a| a.size.map_or(0, |s| s.signed_bytes()))
+        .collect();
     assert_eq!(
         sizes,
         [-1, 1, -2, 2, -4, 4, -8, 8, 8, -1, -8, 8],
         "{}",
-        t.arg_text
+        t.args
     );
-    let mut places: Vec<&str> = t.args.iter().map(|a| a.location.as_str()).collect();
+    let args = t.arguments();
+    let mut places: Vec<&str> = args.iter().map(|a| a.location.as_str()).collect();
     places.sort();
     places.dedup();
     assert_eq!(
         places.len(),
         12,
         "each argument in its own register: {}",
-        t.arg_text
+        t.args
     );
 }
 
@@ -85,7 +90,7 @@ fn zero_argument_probes_have_empty_argument_lists() {
     let zero: Vec<_> = notes.iter().filter(|n| n.name == "zero").collect();
     assert_eq!(zero.len(), 2, "two sites: with and without a closure");
     for n in zero {
-        assert_eq!(n.arg_text, "");
+        assert_eq!(n.args, "");
     }
 }
 

@@ -17,12 +17,21 @@ fn notes_declare_floats_as_c_does() {
         .iter()
         .find(|n| n.name == "real")
         .expect("no note for types:real");
-    let sizes: Vec<(i32, bool)> = real.args.iter().map(|a| (a.size, a.float)).collect();
+    let sizes: Vec<(i32, bool)> = real
+        .arguments()
+        .iter()
+        .map(|a| {
+            (
+                a.size.map_or(0, |s| s.signed_bytes()),
+                a.size.is_some_and(|s| s.float),
+            )
+        })
+        .collect();
     assert_eq!(
         sizes,
         [(4, true), (8, true), (4, true), (8, true)],
         "{}",
-        real.arg_text
+        real.args
     );
 }
 
@@ -37,7 +46,7 @@ fn registers_named_by_the_note_hold_the_exact_values() {
         .find(|n| n.name == "real")
         .expect("no note for types:real");
     let regs: Vec<String> = real
-        .args
+        .arguments()
         .iter()
         .map(|a| {
             let reg = a.location.strip_prefix('%').expect("a register operand");

@@ -80,18 +80,21 @@ fn notes_declare_each_size_and_sign_in_64_bit_registers() {
             .find(|n| n.provider == "types" && n.name == name)
             .unwrap_or_else(|| panic!("no note for types:{name}"));
         let size = i32::try_from(bits / 8).unwrap() * if signed { -1 } else { 1 };
-        assert_eq!(note.args.len(), 4, "{name}: {}", note.arg_text);
-        for arg in &note.args {
+        assert_eq!(note.arguments().len(), 4, "{name}: {}", note.args);
+        for arg in &note.arguments() {
             assert_eq!(
-                (arg.size, arg.float),
+                (
+                    arg.size.map_or(0, |s| s.signed_bytes()),
+                    arg.size.is_some_and(|s| s.float)
+                ),
                 (size, false),
                 "{name}: {}",
-                note.arg_text
+                note.args
             );
             assert!(
                 registers.contains(&arg.location.as_str()),
                 "{name}: {}",
-                note.arg_text
+                note.args
             );
         }
     }
@@ -100,10 +103,13 @@ fn notes_declare_each_size_and_sign_in_64_bit_registers() {
         .find(|n| n.name == "flag")
         .expect("no note for types:flag");
     assert_eq!(
-        flag.args.iter().map(|a| a.size).collect::<Vec<_>>(),
+        flag.arguments()
+            .iter()
+            .map(|a| a.size.map_or(0, |s| s.signed_bytes()))
+            .collect::<Vec<_>>(),
         [1, 1],
         "{}",
-        flag.arg_text
+        flag.args
     );
 }
 

@@ -13,7 +13,7 @@ fn the_binary_carries_the_library_s_notes_beside_its_own() {
     let notes = Elf::open(Path::new(BIN)).unwrap().notes().unwrap();
     let mut names: Vec<(String, String, String)> = notes
         .iter()
-        .map(|n| (n.provider.clone(), n.name.clone(), n.arg_text.clone()))
+        .map(|n| (n.provider.clone(), n.name.clone(), n.args.clone()))
         .collect();
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");

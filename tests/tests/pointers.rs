@@ -17,10 +17,13 @@ fn notes_declare_pointers_as_unsigned_words() {
         .find(|n| n.name == "pointers")
         .expect("no note for types:pointers");
     assert_eq!(
-        p.args.iter().map(|a| a.size).collect::<Vec<_>>(),
+        p.arguments()
+            .iter()
+            .map(|a| a.size.map_or(0, |s| s.signed_bytes()))
+            .collect::<Vec<_>>(),
         [8, 8, 8],
         "{}",
-        p.arg_text
+        p.args
     );
 }
 

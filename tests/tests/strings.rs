@@ -91,7 +91,11 @@ fn every_string_spelling_is_a_pointer_sized_argument() {
         .unwrap();
     assert_eq!(notes.len(), cases().len(), "one site per fire");
     for n in &notes {
-        let sizes: Vec<i32> = n.args.iter().map(|a| a.size).collect();
-        assert_eq!(sizes, [-4, 8], "{}:{} {}", n.provider, n.name, n.arg_text);
+        let sizes: Vec<i32> = n
+            .arguments()
+            .iter()
+            .map(|a| a.size.map_or(0, |s| s.signed_bytes()))
+            .collect();
+        assert_eq!(sizes, [-4, 8], "{}:{} {}", n.provider, n.name, n.args);
     }
 }

@@ -1,5 +1,5 @@
 //! How long `usdt list` takes on a large binary: ~100 MB with 10,000 probe sites in 1,000
-//! functions. Prints the figures; the target is well under one second.
+//! functions, timed by divan; the target is well under one second.
 //!
 //! Run with `cargo bench -p usdt-cli`. Needs gcc and <sys/sdt.h>; without them it says why
 //! and does nothing.
@@ -7,12 +7,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
+use std::time::Instant;
 
 const FUNCTIONS: usize = 1_000;
 const PROBES_PER_FUNCTION: usize = 10;
 const PADDING_BYTES: usize = 100 << 20;
-const RUNS: usize = 7;
 
 /// A C file with FUNCTIONS × PROBES_PER_FUNCTION probe sites and a large initialized array.
 fn source() -> String {
@@ -70,21 +70,15 @@ fn build(dir: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// Runs `f` RUNS times; returns (best, median).
-fn time(mut f: impl FnMut()) -> (Duration, Duration) {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[0], times[RUNS / 2])
+/// The large binary, built by `main` before the benchmarks run.
+static BINARY: OnceLock<PathBuf> = OnceLock::new();
+
+fn binary() -> &'static Path {
+    BINARY.get().expect("main builds the binary first")
 }
 
 fn main() {
-    // `cargo test --benches` runs benches with --bench absent; keep that quick.
+    // `cargo test --benches` runs benches without `--bench`; keep that quick.
     if !std::env::args().any(|a| a == "--bench") {
         println!("list benchmark: run with `cargo bench -p usdt-cli`");
         return;
@@ -98,37 +92,31 @@ fn main() {
         }
     };
     let size = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
-    let probes = usdt_cli::list_file(&bin).map(|p| p.len()).unwrap_or(0);
-    println!(
-        "{}: {:.1} MB, {probes} probe sites",
-        bin.display(),
-        size as f64 / 1e6
-    );
-    assert_eq!(probes, FUNCTIONS * PROBES_PER_FUNCTION);
+    println!("{}: {:.1} MB", bin.display(), size as f64 / 1e6);
+    BINARY.get_or_init(|| bin);
+    divan::main();
+}
 
-    let (best, median) = time(|| {
-        let probes = usdt_cli::list_file(&bin).unwrap_or_default();
-        assert_eq!(probes.len(), FUNCTIONS * PROBES_PER_FUNCTION);
-    });
-    println!("library list_file:      best {best:.1?}, median {median:.1?} ({RUNS} runs)");
+/// The library reading every probe site.
+#[divan::bench(sample_count = 20)]
+fn library_list_file() -> usize {
+    let sites = usdt_cli::list_file(binary()).unwrap_or_default();
+    assert_eq!(sites.len(), FUNCTIONS * PROBES_PER_FUNCTION);
+    sites.len()
+}
 
-    for args in [&["list"][..], &["list", "--json"][..]] {
-        let (best, median) = time(|| {
-            let status = Command::new(env!("CARGO_BIN_EXE_usdt"))
-                .args(args)
-                .arg(&bin)
-                .stdout(Stdio::null())
-                .status()
-                .expect("cannot run usdt");
-            assert!(status.success());
-        });
-        let label = format!("`usdt {}`:", args.join(" "));
-        println!("{label:<23} best {best:.1?}, median {median:.1?} ({RUNS} runs)");
-        let verdict = if median < Duration::from_secs(1) {
-            "met"
-        } else {
-            "NOT met"
-        };
-        println!("{:<23} target under 1 s: {verdict}", "");
+/// The `usdt list` command, table and JSON, output discarded (the target: under 1 s).
+#[divan::bench(sample_count = 20, args = ["table", "json"])]
+fn command(format: &str) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_usdt"));
+    cmd.arg("list");
+    if format == "json" {
+        cmd.arg("--json");
     }
+    let status = cmd
+        .arg(binary())
+        .stdout(Stdio::null())
+        .status()
+        .expect("cannot run usdt");
+    assert!(status.success());
 }

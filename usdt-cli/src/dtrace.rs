@@ -1,8 +1,8 @@
-//! DTrace probes of one object as [`Probe`]s, from its probe records or from DOF, and the DOF
+//! DTrace probes of one object as [`ProbeSite`]s, from its probe records or from DOF, and the DOF
 //! document `usdt::register_probes()` would build from its records.
 //!
 //! A row is one probe site. The is-enabled sites of the same probe in the same function are
-//! its [`Probe::is_enabled_sites`] (DTrace enables them together); a probe with is-enabled
+//! its [`ProbeSite::is_enabled_sites`] (DTrace enables them together); a probe with is-enabled
 //! sites only is listed once, at its first one.
 
 use std::collections::BTreeMap;
@@ -11,16 +11,16 @@ use std::path::{Path, PathBuf};
 use object::{Architecture, BinaryFormat, Object, ObjectSegment, ReadRef};
 use usdt_impl::record::{Site, SiteKind};
 use usdt_impl::register::{build_dof, Arch, Flavor, Layout, Symbol};
+use usdt_impl::symbols::FunctionMap;
 
-use crate::ctype::c_arguments;
+use crate::address_space::AddressSpace;
+use crate::c_types::c_arguments;
 use crate::demangle::demangle;
 use crate::error::Error;
-use crate::objfile::module_name;
-use crate::probe::{Probe, Source};
-use crate::space::{function_map, AddressSpace};
-use crate::symbols::SymbolMap;
+use crate::file::module_name;
+use crate::site::{ProbeSite, Source};
 
-/// The parts of a [`Probe`] that differ from row to row.
+/// The parts of a [`ProbeSite`] that differ from row to row.
 struct Row<'a> {
     source: Source,
     provider: &'a str,
@@ -38,8 +38,8 @@ pub struct DtraceObject {
     pub path: PathBuf,
     /// Where its sections lie.
     pub space: AddressSpace,
-    /// Its functions, named as `dladdr` names them.
-    pub functions: SymbolMap,
+    /// Its functions, named as `dladdr` names them (mangled).
+    pub functions: FunctionMap,
     /// Size of a pointer, in bytes.
     pub pointer_size: u8,
     /// The instruction set, when DTrace supports it.
@@ -57,7 +57,7 @@ impl DtraceObject {
         path: &Path,
     ) -> DtraceObject {
         let space = AddressSpace::new(object);
-        let functions = function_map(object, &space);
+        let functions = space.functions(object);
         let macho = object.format() == BinaryFormat::MachO;
         let image_base = if macho {
             object
@@ -87,8 +87,8 @@ impl DtraceObject {
     }
 
     /// One probe row.
-    fn probe(&self, row: Row<'_>) -> Probe {
-        Probe {
+    fn probe(&self, row: Row<'_>) -> ProbeSite {
+        ProbeSite {
             source: row.source,
             provider: row.provider.to_string(),
             name: row.name.to_string(),
@@ -105,7 +105,7 @@ impl DtraceObject {
     }
 
     /// The probes of the sites of a record section.
-    pub fn record_probes(&self, sites: &[Site]) -> Vec<Probe> {
+    pub fn record_probes(&self, sites: &[Site]) -> Vec<ProbeSite> {
         // (provider, probe, function start) → (is-enabled sites, probe sites).
         type Group<'a> = (Vec<u64>, Vec<&'a Site>);
         let mut groups: BTreeMap<(&str, &str, Option<u64>), Group<'_>> = BTreeMap::new();
@@ -123,7 +123,7 @@ impl DtraceObject {
         for ((provider, name, _), (mut enabled, fired)) in groups {
             enabled.sort_unstable();
             enabled.dedup();
-            let function = |at| self.functions.function_at(at);
+            let function = |at| self.function_at(at);
             if fired.is_empty() {
                 if let Some(&first) = enabled.first() {
                     probes.push(self.probe(Row {
@@ -153,7 +153,7 @@ impl DtraceObject {
     }
 
     /// The probes a DOF document describes, at the addresses of this file.
-    pub fn dof_probes(&self, dof: &dof::Dof) -> Vec<Probe> {
+    pub fn dof_probes(&self, dof: &dof::Dof) -> Vec<ProbeSite> {
         let mut probes = Vec::new();
         for provider in &dof.providers {
             for p in &provider.probes {
@@ -170,7 +170,7 @@ impl DtraceObject {
                 }
                 for address in sites {
                     let function = if p.function.is_empty() {
-                        self.functions.function_at(address)
+                        self.function_at(address)
                     } else {
                         Some(demangle(&p.function))
                     };
@@ -188,6 +188,13 @@ impl DtraceObject {
             }
         }
         probes
+    }
+
+    /// The demangled name of the function that holds `address`.
+    fn function_at(&self, address: u64) -> Option<String> {
+        self.functions
+            .symbol_at(address)
+            .map(|(_, name)| demangle(name))
     }
 
     /// The address a DOF probe's offsets are taken from in this file.
@@ -240,5 +247,88 @@ impl DtraceObject {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use test_support::cross::{
+        cross_object, link_elf, link_macho, Profile, DARWIN_AARCH64, DARWIN_X86_64, ILLUMOS,
+    };
+
+    use super::DtraceObject;
+    use crate::address_space::AddressSpace;
+    use crate::file::{open, parse};
+    use crate::records::read_records;
+    use crate::site::ProbeSite;
+
+    /// The DOF built from the records of a build of `probe-test-macro` lists the same sites
+    /// as the records do.
+    fn check_dof_round_trip(path: &Path) {
+        let cache = open(path, path).unwrap();
+        let file = parse(&cache, path).unwrap();
+        let records = read_records(&file, &AddressSpace::new(&file), path)
+            .unwrap()
+            .expect("the object has probe records");
+        let dtrace = DtraceObject::new(&file, path);
+        let bytes = dtrace.build_dof(&records.sites).unwrap();
+        let from_records = dtrace.record_probes(&records.sites);
+        let from_dof = dtrace.dof_probes(&dof::Dof::from_bytes(&bytes).unwrap());
+        let key = |p: &ProbeSite| {
+            (
+                p.name.clone(),
+                p.address,
+                p.is_enabled_sites.clone(),
+                p.function.clone(),
+                p.arguments_raw.clone(),
+            )
+        };
+        let mut a: Vec<_> = from_records.iter().map(key).collect();
+        let mut b: Vec<_> = from_dof.iter().map(key).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{path:?}");
+    }
+
+    #[test]
+    fn dof_lists_the_sites_of_the_records_in_objects() {
+        for target in [ILLUMOS, DARWIN_X86_64, DARWIN_AARCH64] {
+            if let Some(object) = cross_object("probe-test-macro", target, Profile::Release, None) {
+                check_dof_round_trip(&object);
+            }
+        }
+    }
+
+    /// Linked: an illumos shared object (records relocated at load time) and executable,
+    /// and macOS executables (with chained fixups too), whose DOF offsets are taken from
+    /// the image base.
+    #[test]
+    fn dof_lists_the_sites_of_the_records_in_linked_files() {
+        let dir = test_support::target_dir().join("usdt-cli-linked");
+        std::fs::create_dir_all(&dir).unwrap();
+        if let Some(object) = cross_object("probe-test-macro", ILLUMOS, Profile::Release, None) {
+            for (name, shared) in [("probe-test.so", true), ("probe-test", false)] {
+                let out = dir.join(name);
+                if link_elf(&object, &out, shared).is_some() {
+                    check_dof_round_trip(&out);
+                }
+            }
+        }
+        for (target, arch, extra) in [
+            (DARWIN_X86_64, "x86_64", &[][..]),
+            (DARWIN_X86_64, "x86_64", &["-fixup_chains"][..]),
+            (DARWIN_AARCH64, "arm64", &[][..]),
+        ] {
+            let Some(object) = cross_object("probe-test-macro", target, Profile::Release, None)
+            else {
+                continue;
+            };
+            let out = dir.join(format!("probe-test-{arch}{}", extra.len()));
+            if link_macho(&object, &out, arch, extra).is_some() {
+                check_dof_round_trip(&out);
+            }
+        }
     }
 }

@@ -3,8 +3,9 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::reloc::RelocError;
-use crate::stapsdt::NoteError;
+use sdt_note::NoteError;
+
+use crate::relocate::RelocError;
 
 /// Everything that can go wrong while listing probes.
 ///

@@ -10,9 +10,9 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::objfile::{read_object_at, ObjectProbes};
-use crate::probe::Probe;
-use crate::procmaps::{mapped_files, parse_maps, Mapping};
+use crate::file::{read_object_at, ObjectProbes};
+use crate::proc_maps::{mapped_files, parse_maps, Mapping};
+use crate::site::ProbeSite;
 
 /// The suffix the kernel gives the path of a mapped file that has been deleted.
 const DELETED: &str = " (deleted)";
@@ -21,7 +21,7 @@ const DELETED: &str = " (deleted)";
 #[derive(Debug)]
 pub struct ProcessProbes {
     /// Probes of every mapped object, with `enabled` set for those with a semaphore.
-    pub probes: Vec<Probe>,
+    pub probes: Vec<ProbeSite>,
     /// Objects that could not be read; their probes are missing from `probes`.
     pub warnings: Vec<Error>,
 }

@@ -4,7 +4,7 @@
 //! The records are in section `set_dtrace_probes` of an illumos/FreeBSD ELF file and in
 //! `__DATA,__dtrace_probes` of a macOS Mach-O file. Each holds the absolute address of its
 //! site, which the linker fills in: in a relocatable object the section's relocations are
-//! applied here (see [`crate::space`] for the addresses that gives), in a linked ELF file its
+//! applied here (see [`crate::address_space`] for the addresses that gives), in a linked ELF file its
 //! load-time (`R_*_RELATIVE`) relocations. A linked Mach-O file holds the addresses in place,
 //! or, when it uses chained fixups (`LC_DYLD_CHAINED_FIXUPS`), as rebase entries of a fixup
 //! chain, which are decoded here.
@@ -15,9 +15,9 @@ use object::macho::LC_DYLD_CHAINED_FIXUPS;
 use object::{BinaryFormat, Object, ObjectSection, ObjectSegment, ReadRef};
 use usdt_impl::record::{parse_records, Site};
 
+use crate::address_space::AddressSpace;
 use crate::error::Error;
-use crate::reloc::relocated;
-use crate::space::AddressSpace;
+use crate::relocate::relocated;
 
 /// The record section of ELF files (illumos, FreeBSD).
 pub const ELF_SECTION: &str = "set_dtrace_probes";

@@ -5,12 +5,13 @@ mod common;
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use common::{bpftrace_usable, fixture, list_json};
+use common::{fixture, list_json};
+use test_support::tracer_available;
 
 #[test]
 fn same_probes_as_bpftrace_lists() {
     let Some(f) = fixture() else { return };
-    if !bpftrace_usable() {
+    if !tracer_available("bpftrace") {
         return;
     }
     for path in [&f.exe, &f.lib, &f.cxx] {

@@ -1,12 +1,13 @@
 //! Bad DTrace input (records, relocations, DOF) gives one error line and exit status 1 from
 //! both `usdt list` and `usdt dof`, never a panic.
 
-mod cross;
+mod common;
 
 use std::path::{Path, PathBuf};
 
-use cross::{assert_clean_error, object, scratch, usdt, ILLUMOS};
+use common::{assert_clean_error, object, scratch, usdt};
 use object::{Object, ObjectSection};
+use test_support::cross::ILLUMOS;
 
 /// Both commands fail on `path` with `needles` in the message.
 fn both_fail(path: &Path, needles: &[&str]) {

@@ -6,19 +6,19 @@
 //! Instructions are decoded with `llvm-objdump` (a skip, or a failure under
 //! `USDT_REQUIRE_TRACER=1`, when it is missing).
 
-mod cross;
+mod common;
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
-use cross::{
-    package_object, package_object_with, rust_lld, scratch, skip, tool, DARWIN_AARCH64,
-    DARWIN_X86_64, FREEBSD, ILLUMOS,
-};
+use common::scratch;
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
-use usdt_impl::record::{Site, SiteKind};
+use test_support::cross::{
+    cross_object, link_elf, link_macho, Profile, DARWIN_AARCH64, DARWIN_X86_64, FREEBSD, ILLUMOS,
+};
+use test_support::skip;
+use usdt_cli::{ProbeSite, Source};
 use usdt_impl::symbols::{header_address, ImageFunctions};
 
 const FIXTURE: &str = "fixture-dtrace";
@@ -32,15 +32,20 @@ fn expected(i: usize) -> Option<u64> {
     }
 }
 
-/// The probe records of `path`, at the addresses `usdt list` gives them.
-fn sites(path: &Path) -> Vec<Site> {
-    let cache = usdt_cli::objfile::open(path, path).unwrap();
-    let file = usdt_cli::objfile::parse(&cache, path).unwrap();
-    let space = usdt_cli::space::AddressSpace::new(&file);
-    usdt_cli::records::read_records(&file, &space, path)
+/// The probe sites `usdt list` reads from the probe records of `path`.
+fn sites(path: &Path) -> Vec<ProbeSite> {
+    let sites: Vec<ProbeSite> = usdt_cli::list_file(path)
         .unwrap()
-        .expect("the object has probe records")
-        .sites
+        .into_iter()
+        .filter(|s| s.source == Source::Records)
+        .collect();
+    assert!(!sites.is_empty(), "{path:?} has no probe records");
+    sites
+}
+
+/// The object of `fixture-dtrace` for `target`, built with `--cfg CFG` when `cfg` is set.
+fn object(target: &str, cfg: Option<&str>) -> Option<std::path::PathBuf> {
+    cross_object(FIXTURE, target, Profile::Release, cfg)
 }
 
 /// One decoded instruction.
@@ -215,15 +220,15 @@ fn constants(insns: &[Insn]) -> HashMap<String, u64> {
 
 /// Checks the site of `dt:twelve` in the object for `target`.
 fn check_twelve(target: &str, layout: &Layout) {
-    let Some(obj) = package_object(FIXTURE, target) else {
+    let Some(obj) = object(target, None) else {
         return;
     };
     let all = sites(&obj);
     let site = all
         .iter()
-        .find(|s| s.kind == SiteKind::Probe && s.probe == "twelve")
+        .find(|s| s.name == "twelve")
         .expect("a dt:twelve probe site");
-    assert_eq!(site.args.len(), 12, "{target}: {site:?}");
+    assert_eq!(site.arguments.len(), 12, "{target}: {site:?}");
     let (section, address) = section_of(&obj, site.address);
     let Some(insns) = disassemble(&obj, &section) else {
         return;
@@ -314,7 +319,7 @@ fn twelve_arguments_where_fasttrap_reads_them_macos_aarch64() {
 /// The load-time entries of the object for `target`: one pointer to `register_at_load`
 /// and one to `unregister_at_unload`.
 fn check_entries(target: &str, init: &str, fini: &str) {
-    let Some(obj) = package_object(FIXTURE, target) else {
+    let Some(obj) = object(target, None) else {
         return;
     };
     let data = std::fs::read(&obj).unwrap();
@@ -358,7 +363,7 @@ fn load_time_entries_macos() {
 /// still its probe sites and records).
 #[test]
 fn no_load_time_entries_when_turned_off() {
-    let Some(obj) = package_object_with(FIXTURE, ILLUMOS, Some("usdt_no_register_at_load")) else {
+    let Some(obj) = object(ILLUMOS, Some("usdt_no_register_at_load")) else {
         return;
     };
     let data = std::fs::read(&obj).unwrap();
@@ -369,7 +374,7 @@ fn no_load_time_entries_when_turned_off() {
             "{section} in {obj:?}"
         );
     }
-    assert!(sites(&obj).iter().any(|s| s.probe == "twelve"));
+    assert!(sites(&obj).iter().any(|s| s.name == "twelve"));
 }
 
 /// The functions `ImageFunctions` names for the sites of a linked file, loaded at `base`,
@@ -389,7 +394,7 @@ fn named_functions(path: &Path, base: u64) -> HashMap<String, String> {
                 .function_at(runtime(s.address))
                 .unwrap_or_else(|| panic!("no function for {s:?}"));
             assert!(start <= runtime(s.address));
-            (s.probe.clone(), name.to_string())
+            (s.name.clone(), name.to_string())
         })
         .collect()
 }
@@ -421,19 +426,11 @@ fn check_names(linked: &Path) {
 #[test]
 fn functions_named_from_the_symbol_table_elf() {
     for target in [ILLUMOS, FREEBSD] {
-        let Some(obj) = package_object(FIXTURE, target) else {
+        let Some(obj) = object(target, None) else {
             continue;
         };
         let so = scratch(&format!("fixture-dtrace-{target}.so"));
-        let Some(()) = tool(
-            "ld",
-            &[
-                "-shared".as_ref(),
-                "-o".as_ref(),
-                so.as_os_str(),
-                obj.as_os_str(),
-            ],
-        ) else {
+        let Some(()) = link_elf(&obj, &so, true) else {
             return;
         };
         check_names(&so);
@@ -468,28 +465,12 @@ fn functions_named_from_the_symbol_table_elf() {
 
 #[test]
 fn functions_named_from_the_symbol_table_macos() {
-    let Some(lld) = rust_lld() else { return };
     for (target, arch) in [(DARWIN_X86_64, "x86_64"), (DARWIN_AARCH64, "arm64")] {
-        let Some(obj) = package_object(FIXTURE, target) else {
+        let Some(obj) = object(target, None) else {
             continue;
         };
         let out = scratch(&format!("fixture-dtrace-{arch}"));
-        let args: Vec<&OsStr> = vec![
-            "-flavor".as_ref(),
-            "darwin".as_ref(),
-            "-arch".as_ref(),
-            arch.as_ref(),
-            "-platform_version".as_ref(),
-            "macos".as_ref(),
-            "12.0".as_ref(),
-            "12.0".as_ref(),
-            "-undefined".as_ref(),
-            "dynamic_lookup".as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-            obj.as_os_str(),
-        ];
-        let Some(()) = tool(lld.to_str().unwrap(), &args) else {
+        let Some(()) = link_macho(&obj, &out, arch, &[]) else {
             continue;
         };
         check_names(&out);

@@ -5,8 +5,9 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bpftrace_usable, fixture, list_json, skip, usdt};
+use common::{fixture, list_json, usdt};
 use serde_json::Value;
+use test_support::{skip, tracer_available};
 
 /// Kills and reaps a child process when dropped, so no test leaves one behind.
 struct Reaped(Child);
@@ -90,7 +91,7 @@ fn lists_every_mapped_object_with_semaphores_unset() {
 #[test]
 fn attached_tracer_sets_only_its_semaphore() {
     let Some(f) = fixture() else { return };
-    if !bpftrace_usable() {
+    if !tracer_available("bpftrace") {
         return;
     }
     let child = spawn(Command::new(&f.exe).stdout(Stdio::null()));

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{fixture, list_json};
-use object::{Object, ObjectSection};
+use object::{Object, ObjectKind, ObjectSection, ObjectSymbol};
 
 /// (provider:name) → (function, address, semaphore) of each listed probe of `path`.
 fn listing(path: &Path) -> BTreeMap<String, (String, u64, Option<u64>)> {
@@ -32,14 +32,23 @@ fn listing(path: &Path) -> BTreeMap<String, (String, u64, Option<u64>)> {
         .collect()
 }
 
-/// The start of function `name` in `path`, where `usdt list` places it.
+/// The start of function `name` in `path`, where `usdt list` places it: its address in a
+/// linked file; in a relocatable one, its section's file offset plus its offset in the
+/// section.
 fn function_start(path: &Path, name: &str) -> u64 {
-    let cache = usdt_cli::objfile::open(path, path).unwrap();
-    let parsed = usdt_cli::objfile::parse(&cache, path).unwrap();
-    let space = usdt_cli::space::AddressSpace::new(&parsed);
-    usdt_cli::space::function_map(&parsed, &space)
-        .address_of(name)
-        .unwrap_or_else(|| panic!("{name} not in {path:?}"))
+    let data = std::fs::read(path).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    let symbol = file
+        .symbols()
+        .find(|s| s.name() == Ok(name) && s.is_definition())
+        .unwrap_or_else(|| panic!("{name} not in {path:?}"));
+    if file.kind() != ObjectKind::Relocatable {
+        return symbol.address();
+    }
+    let section = file
+        .section_by_index(symbol.section_index().unwrap())
+        .unwrap();
+    section.file_range().unwrap().0 + symbol.address()
 }
 
 #[test]

@@ -4,11 +4,12 @@
 //! runs, and check the DOF against the object's bytes.
 //!
 //! A target whose standard library is not installed is skipped with a message, unless
-//! `USDT_REQUIRE_TRACER=1`, which makes it a failure.
+//! `USDT_REQUIRE_TRACER=1`, which makes it a failure (`test_support`'s rule).
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionIndex, SymbolKind};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+use test_support::cross::{cross_object, Profile};
 use usdt_impl::record::{parse_records, SiteKind};
 use usdt_impl::register::{build_dof, Arch, Flavor, Layout, Symbol};
 
@@ -59,69 +60,10 @@ fn macos_aarch64_objects() {
     });
 }
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("usdt-impl lives in the workspace")
-        .to_path_buf()
-}
-
-fn target_installed(triple: &str) -> bool {
-    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output();
-    let Ok(out) = sysroot else { return false };
-    let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    Path::new(&sysroot)
-        .join("lib/rustlib")
-        .join(triple)
-        .join("lib")
-        .is_dir()
-}
-
-/// Compile `probe-test-macro` for `triple` to one object file and return its path, or
-/// `None` (after saying why) when the target is not installed.
+/// `probe-test-macro` compiled for `triple` to one object file, or `None` (after saying why)
+/// when the target is not installed.
 fn object_for(triple: &str) -> Option<PathBuf> {
-    if !target_installed(triple) {
-        let msg = format!("skipped: the Rust standard library for {triple} is not installed");
-        if std::env::var("USDT_REQUIRE_TRACER").as_deref() == Ok("1") {
-            panic!("{msg} (USDT_REQUIRE_TRACER=1)");
-        }
-        eprintln!("{msg}");
-        return None;
-    }
-    let dir = workspace().join("target").join("dtrace-objects");
-    // `--emit=obj` keeps the object; the link that cargo also asks for is pointless for a
-    // foreign target and is handed to `true`.
-    let status = Command::new(env!("CARGO"))
-        .current_dir(workspace())
-        .env("CARGO_TARGET_DIR", &dir)
-        .args([
-            "rustc",
-            "-q",
-            "-p",
-            "probe-test-macro",
-            "--target",
-            triple,
-            "--",
-        ])
-        .args(["--emit=obj", "-C", "codegen-units=1", "-C", "linker=true"])
-        .status()
-        .expect("cargo runs");
-    assert!(
-        status.success(),
-        "cannot compile probe-test-macro for {triple}"
-    );
-    let deps = dir.join(triple).join("debug").join("deps");
-    std::fs::read_dir(&deps)
-        .expect("cargo made the deps directory")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.starts_with("probe_test_macro-")
-                && name.ends_with(".o")
-                && name.matches('.').count() == 1
-        })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+    cross_object("probe-test-macro", triple, Profile::Debug, None)
 }
 
 /// An address space for the object's sections: ELF relocatable sections all start at 0,

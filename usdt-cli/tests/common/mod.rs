@@ -1,195 +1,68 @@
-//! Shared by the integration tests: building the C fixtures, running `usdt`, reading
-//! `readelf -n`, and the skip-or-fail rule for missing tracing tools.
-#![allow(dead_code)]
+//! What the CLI's test binaries share: running the `usdt` binary, what a clean failure of it
+//! looks like, the C fixtures, and a scratch directory. The skip-or-fail rule and the
+//! cross-built (and linked) objects are the workspace's `test-support` crate.
+#![allow(dead_code)] // each test binary uses some of these
 
-#[path = "../shared/mod.rs"]
-mod shared;
-// Each test binary uses some of these.
-#[allow(unused_imports)]
-pub use shared::{assert_clean_error, list_json, skip, usdt};
+pub mod c_fixtures;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
-/// The C fixtures, built once per test binary.
-pub struct Fixture {
-    /// The fixture program (provider `fixture`, with semaphores), linked to `lib`.
-    pub exe: PathBuf,
-    /// libplain.so (provider `plain`, no semaphores).
-    pub lib: PathBuf,
-    /// A C++ program (provider `cxx`) whose probe sits in a namespaced method.
-    pub cxx: PathBuf,
+use std::process::{Command, Output};
+use test_support::cross::{cross_object, Profile};
+
+#[allow(unused_imports)] // each test binary uses some of these
+pub use c_fixtures::fixture;
+
+/// The object of `probe-test-macro` built for `target`, or `None` after saying why not
+/// (see [`test_support::cross`]).
+pub fn object(target: &str) -> Option<PathBuf> {
+    cross_object("probe-test-macro", target, Profile::Release, None)
 }
 
-/// The directory of the fixtures of this test binary.
-fn fixture_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let name = exe
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fixtures-{name}"))
+/// A scratch file of this test crate.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("usdt-cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
 }
 
-/// The fixture sources.
-fn source(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn compile(program: &str, args: &[&str]) -> Result<(), String> {
-    let out = Command::new(program)
+/// Runs the `usdt` binary.
+pub fn usdt<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_usdt"))
         .args(args)
         .output()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{program} {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ))
+        .expect("cannot run usdt")
+}
+
+/// Asserts a failed run whose stderr is one `usdt: error:` line holding `needles`.
+pub fn assert_clean_error(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("usdt: error: "), "{stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
     }
 }
 
-/// Builds the fixtures, or returns why they cannot be built (no <sys/sdt.h> or compiler).
-fn build() -> Result<Fixture, String> {
-    let have_sdt = [
-        "/usr/include/sys/sdt.h",
-        "/usr/include/x86_64-linux-gnu/sys/sdt.h",
-    ]
-    .iter()
-    .any(|p| Path::new(p).exists())
-        || compile(
-            "gcc",
-            &[
-                "-E",
-                "-x",
-                "c",
-                "-include",
-                "sys/sdt.h",
-                "/dev/null",
-                "-o",
-                "/dev/null",
-            ],
-        )
-        .is_ok();
-    if !have_sdt {
-        return Err("<sys/sdt.h> is missing (install systemtap-sdt-dev)".to_string());
-    }
-    let dir = fixture_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let lib = dir.join("libplain.so");
-    let exe = dir.join("fixture");
-    let cxx = dir.join("cxx");
-    let s = |p: &Path| p.to_string_lossy().into_owned();
-    compile(
-        "gcc",
-        &[
-            "-O2",
-            "-fPIC",
-            "-shared",
-            "-o",
-            &s(&lib),
-            &s(&source("plain.c")),
-        ],
-    )?;
-    compile(
-        "gcc",
-        &[
-            "-O2",
-            "-o",
-            &s(&exe),
-            &s(&source("fixture.c")),
-            &format!("-L{}", dir.display()),
-            "-lplain",
-            "-Wl,-rpath,$ORIGIN",
-        ],
-    )?;
-    compile("g++", &["-O2", "-o", &s(&cxx), &s(&source("cxx.cpp"))])?;
-    Ok(Fixture { exe, lib, cxx })
-}
-
-/// The fixtures, or `None` after printing why they are skipped.
-pub fn fixture() -> Option<&'static Fixture> {
-    static FIXTURE: OnceLock<Result<Fixture, String>> = OnceLock::new();
-    match FIXTURE.get_or_init(build) {
-        Ok(f) => Some(f),
-        Err(reason) => {
-            skip(reason);
-            None
-        }
-    }
-}
-
-/// One stapsdt note as `readelf -n` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ReadelfNote {
-    pub provider: String,
-    pub name: String,
-    pub location: u64,
-    pub semaphore: u64,
-    pub arguments: String,
-}
-
-/// The stapsdt notes of `path` according to `readelf -n`.
-pub fn readelf_notes(path: &Path) -> Vec<ReadelfNote> {
-    let out = Command::new("readelf")
-        .arg("-n")
-        .arg(path)
-        .output()
-        .expect("cannot run readelf");
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut notes = Vec::new();
-    let mut current: Option<ReadelfNote> = None;
-    let hex = |s: &str| u64::from_str_radix(s.trim().trim_start_matches("0x"), 16).unwrap();
-    for line in text.lines() {
-        let line = line.trim_start();
-        if let Some(v) = line.strip_prefix("Provider: ") {
-            current = Some(ReadelfNote {
-                provider: v.to_string(),
-                name: String::new(),
-                location: 0,
-                semaphore: 0,
-                arguments: String::new(),
-            });
-        } else if let (Some(v), Some(n)) = (line.strip_prefix("Name: "), current.as_mut()) {
-            n.name = v.to_string();
-        } else if let (Some(v), Some(n)) = (line.strip_prefix("Location: "), current.as_mut()) {
-            for part in v.split(", ") {
-                if let Some(x) = part.strip_prefix("Semaphore: ") {
-                    n.semaphore = hex(x);
-                } else if !part.starts_with("Base: ") {
-                    n.location = hex(part);
-                }
-            }
-        } else if let Some(v) = line.strip_prefix("Arguments:") {
-            if let Some(mut n) = current.take() {
-                n.arguments = v.trim().to_string();
-                notes.push(n);
-            }
-        }
-    }
-    notes
-}
-
-/// True when we are root and `bpftrace` runs; otherwise prints the reason (or fails when
-/// `USDT_REQUIRE_TRACER=1`).
-pub fn bpftrace_usable() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root {
-        skip("bpftrace needs root");
-        return false;
-    }
-    if Command::new("bpftrace").arg("--version").output().is_err() {
-        skip("bpftrace is not installed");
-        return false;
-    }
-    true
+/// Runs `usdt list --json ARGS...`, which must succeed, and returns the parsed array.
+pub fn list_json<I, S>(args: I) -> Vec<serde_json::Value>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut all: Vec<std::ffi::OsString> = vec!["list".into(), "--json".into()];
+    all.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+    let out = usdt(&all);
+    assert!(
+        out.status.success(),
+        "usdt {all:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("usdt list --json prints a JSON array")
 }

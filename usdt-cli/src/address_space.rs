@@ -14,8 +14,6 @@ use object::{
 };
 use usdt_impl::symbols::FunctionMap;
 
-use crate::symbols::SymbolMap;
-
 /// Where the sections of one object lie.
 #[derive(Debug, Clone, Default)]
 pub struct AddressSpace {
@@ -61,15 +59,15 @@ impl AddressSpace {
             None => Some(symbol.address()),
         }
     }
-}
 
-/// The function symbols of `object` in `space`, with the names `dladdr` would give.
-pub fn function_map<'data, R: ReadRef<'data>>(
-    object: &object::File<'data, R>,
-    space: &AddressSpace,
-) -> SymbolMap {
-    FunctionMap::of_object(object, &|index, address| {
-        space.section_address(index, address)
-    })
-    .into()
+    /// The function symbols of `object` at the addresses of this space, with the names
+    /// `dladdr` would give (the map registration uses too).
+    pub fn functions<'data, R: ReadRef<'data>>(
+        &self,
+        object: &object::File<'data, R>,
+    ) -> FunctionMap {
+        FunctionMap::of_object(object, &|index, address| {
+            self.section_address(index, address)
+        })
+    }
 }

@@ -1,13 +1,14 @@
-//! The probe listing model that every probe source fills.
+//! The row of a listing, which every probe source fills.
 //!
 //! Linux ELF files carry SystemTap `.note.stapsdt` notes; illumos/FreeBSD ELF files and macOS
 //! Mach-O files carry DTrace probe records (the `usdt` crate's) or DOF. Each source turns its
-//! records into [`Probe`]s, so filtering, sorting and output never depend on where a probe came
-//! from.
+//! records into [`ProbeSite`]s, so filtering, sorting and output never depend on where a
+//! probe came from.
 
 use std::fmt;
 use std::path::PathBuf;
 
+use sdt_note::ArgSize;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -24,9 +25,9 @@ pub enum Source {
     Dof,
 }
 
-/// One probe site of one object file.
+/// One probe site of one object file: a row of `usdt list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Probe {
+pub struct ProbeSite {
     /// Where the description came from.
     pub source: Source,
     /// The provider, e.g. `myprog`.
@@ -47,20 +48,21 @@ pub struct Probe {
     /// of a semaphore. Empty for stapsdt probes.
     pub is_enabled_sites: Vec<u64>,
     /// The arguments, in order.
-    pub arguments: Vec<Argument>,
+    pub arguments: Vec<SiteArgument>,
     /// The arguments as the record spells them, e.g. `-4@%edi 8@%rax`.
     pub arguments_raw: String,
     /// For a probe of a running process: whether its semaphore is set now.
     pub enabled: Option<bool>,
 }
 
-/// One probe argument.
+/// One argument of a probe site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Argument {
-    /// The argument as the record spells it, e.g. `-4@%edi`.
+pub struct SiteArgument {
+    /// The argument as the record spells it, e.g. `-4@%edi` or `char *`.
     pub raw: String,
-    /// Its type, when the record says it.
-    pub ty: Option<ArgType>,
+    /// Its width, sign and class, when the record says them: from the note's `SIZE`, or
+    /// from the C type of a DTrace record.
+    pub size: Option<ArgSize>,
     /// Where the value lives at the probe site, e.g. `%edi` or `-8(%rbp)`; for DTrace, the
     /// argument's D name, `arg0`.
     pub location: String,
@@ -68,57 +70,44 @@ pub struct Argument {
     pub c_type: Option<String>,
 }
 
-/// The type of a probe argument as far as a probe record tells it: size, sign and class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ArgType {
-    /// Size in bytes.
-    pub size: u8,
-    /// Signed integer.
-    pub signed: bool,
-    /// Floating point.
-    pub float: bool,
+/// `u8`, `i32`, `f64`, ...: how a listing shows a size.
+fn rust_type(size: ArgSize) -> String {
+    let class = if size.float {
+        'f'
+    } else if size.signed {
+        'i'
+    } else {
+        'u'
+    };
+    format!("{class}{}", u32::from(size.bytes) * 8)
 }
 
-impl fmt::Display for ArgType {
-    /// `u8`, `i32`, `f64`, ...
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let class = if self.float {
-            'f'
-        } else if self.signed {
-            'i'
-        } else {
-            'u'
-        };
-        write!(f, "{class}{}", u32::from(self.size) * 8)
-    }
-}
-
-impl fmt::Display for Argument {
+impl fmt::Display for SiteArgument {
     /// The C type, else the size type, or `?` when the record says neither.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.c_type, &self.ty) {
+        match (&self.c_type, &self.size) {
             (Some(c), _) => f.write_str(c),
-            (None, Some(ty)) => ty.fmt(f),
+            (None, Some(size)) => f.write_str(&rust_type(*size)),
             (None, None) => f.write_str("?"),
         }
     }
 }
 
-impl Serialize for Argument {
+impl Serialize for SiteArgument {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Argument", 6)?;
         s.serialize_field("raw", &self.raw)?;
-        let shown = (self.c_type.is_some() || self.ty.is_some()).then(|| self.to_string());
+        let shown = (self.c_type.is_some() || self.size.is_some()).then(|| self.to_string());
         s.serialize_field("type", &shown)?;
-        s.serialize_field("size", &self.ty.map(|t| t.size))?;
-        s.serialize_field("signed", &self.ty.map(|t| t.signed))?;
-        s.serialize_field("float", &self.ty.map(|t| t.float))?;
+        s.serialize_field("size", &self.size.map(|t| t.bytes))?;
+        s.serialize_field("signed", &self.size.map(|t| t.signed))?;
+        s.serialize_field("float", &self.size.map(|t| t.float))?;
         s.serialize_field("location", &self.location)?;
         s.end()
     }
 }
 
-impl Probe {
+impl ProbeSite {
     /// The argument types joined by spaces, e.g. `u8 i32 u64`, or by commas when they are
     /// C types (which hold spaces: `char *, uint8_t`); `-` for none.
     pub fn argument_types(&self) -> String {
@@ -129,16 +118,4 @@ impl Probe {
         let c_types = self.arguments.iter().any(|a| a.c_type.is_some());
         types.join(if c_types { ", " } else { " " })
     }
-}
-
-/// Sorts probes by provider, name, module and address, keeping the order of equal ones.
-pub fn sort_probes(probes: &mut [Probe]) {
-    probes.sort_by(|a, b| {
-        (&a.provider, &a.name, &a.module, a.address).cmp(&(
-            &b.provider,
-            &b.name,
-            &b.module,
-            b.address,
-        ))
-    });
 }

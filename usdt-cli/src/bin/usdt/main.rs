@@ -1,11 +1,17 @@
-//! `usdt`: list USDT probes and print DTrace DOF. The work is done by the `usdt_cli` library.
+//! `usdt`: list USDT probes and print DTrace DOF. The reading is done by the `usdt_cli`
+//! library; this binary parses the command line, filters, sorts and prints.
+
+mod cli;
+mod filter;
+mod output;
 
 use std::io::{self, BufWriter, ErrorKind, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
-use usdt_cli::cli::{run, Cli, Command};
 use usdt_cli::Error;
+
+use crate::cli::{run, Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

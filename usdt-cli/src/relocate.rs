@@ -6,17 +6,13 @@
 //! little-endian address each) and of stapsdt notes, and the 32-bit ones of 32-bit ELF
 //! notes, in the file's byte order.
 
+use object::elf::{R_AARCH64_RELATIVE, R_X86_64_RELATIVE};
 use object::{
     BinaryFormat, Endianness, Object, ObjectKind, ObjectSection, ObjectSymbol, ReadRef, Relocation,
     RelocationFlags, RelocationKind, RelocationTarget,
 };
 
-use crate::space::AddressSpace;
-
-/// `R_X86_64_RELATIVE`: base + addend.
-const R_X86_64_RELATIVE: u32 = 8;
-/// `R_AARCH64_RELATIVE`: base + addend.
-const R_AARCH64_RELATIVE: u32 = 1027;
+use crate::address_space::AddressSpace;
 
 /// Why a relocation of the record section cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

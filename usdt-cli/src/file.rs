@@ -1,25 +1,23 @@
-//! Reading the probes of one object file, whatever records it carries.
+//! Reading the probe sites of one object file, whatever records it carries.
 //!
-//! This is the seam between probe sources and the rest of the tool: an ELF file's
+//! This is the seam between probe sources and the rest of the library: an ELF file's
 //! `.note.stapsdt` notes are read by [`crate::stapsdt`]; the DTrace probe records of the
 //! `usdt` crate (illumos/FreeBSD ELF, macOS Mach-O) by [`crate::records`], and DOF already in
-//! a file by [`crate::embedded`]. Each fills the same [`Probe`]s.
+//! a file by [`crate::embedded_dof`]. Each fills the same [`ProbeSite`]s.
 
 use std::fs::File;
 use std::path::Path;
 
 use object::read::ReadCache;
-use object::{BinaryFormat, Object, ObjectSection, ObjectSegment, ReadRef};
+use object::{BinaryFormat, Object, ObjectSegment, ReadRef};
 
-use crate::args::parse_arguments;
+use crate::address_space::AddressSpace;
 use crate::dtrace::DtraceObject;
-use crate::embedded::find_dof;
+use crate::embedded_dof::find_dof;
 use crate::error::Error;
-use crate::probe::{Probe, Source};
 use crate::records::read_records;
-use crate::space::{function_map, AddressSpace};
-use crate::stapsdt::{self, BASE_SECTION, NOTE_SECTION};
-use crate::symbols::SymbolMap;
+use crate::site::ProbeSite;
+use crate::stapsdt::elf_probes;
 
 /// A loadable segment: `file_size` bytes at `file_offset` are mapped at `address`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +34,7 @@ pub struct LoadSegment {
 #[derive(Debug, Clone)]
 pub struct ObjectProbes {
     /// The probes, in note order.
-    pub probes: Vec<Probe>,
+    pub probes: Vec<ProbeSite>,
     /// The loadable segments.
     pub segments: Vec<LoadSegment>,
 }
@@ -51,8 +49,10 @@ impl ObjectProbes {
     }
 }
 
-/// Lists the probes of the object file at `path`.
-pub fn list_file(path: &Path) -> Result<Vec<Probe>, Error> {
+/// Lists the probe sites of the object file at `path` (an executable, a shared library or a
+/// relocatable object; ELF or Mach-O): its stapsdt notes in note order, then its DTrace
+/// probe records and DOF.
+pub fn list_file(path: &Path) -> Result<Vec<ProbeSite>, Error> {
     Ok(read_object(path)?.probes)
 }
 
@@ -134,7 +134,7 @@ fn dtrace_probes<'data, R: ReadRef<'data>>(
     data: R,
     object: &object::File<'data, R>,
     path: &Path,
-) -> Result<Vec<Probe>, Error> {
+) -> Result<Vec<ProbeSite>, Error> {
     let dtrace = || DtraceObject::new(object, path);
     let mut probes = Vec::new();
     let mut described = None;
@@ -151,82 +151,6 @@ fn dtrace_probes<'data, R: ReadRef<'data>>(
         let info = described.get_or_insert_with(dtrace);
         probes.extend(info.dof_probes(&dof));
     }
-    Ok(probes)
-}
-
-/// The stapsdt probes of an ELF file.
-///
-/// In a relocatable object (`.o`) the notes' addresses are relocations still to apply; they
-/// are applied with the sections placed as [`AddressSpace`] places them (at their file
-/// offsets), where the functions are looked up too.
-fn elf_probes<'data, R: ReadRef<'data>>(
-    object: &object::File<'data, R>,
-    path: &Path,
-) -> Result<Vec<Probe>, Error> {
-    let malformed = |what, e: object::read::Error| Error::Malformed {
-        path: path.to_path_buf(),
-        what,
-        reason: e.to_string(),
-    };
-    let is_64 = object.is_64();
-    let endian = object.endianness();
-    let space = AddressSpace::new(object);
-    let base = object
-        .section_by_name(BASE_SECTION)
-        .and_then(|s| space.section_address(s.index(), s.address()));
-    let mut notes = Vec::new();
-    for section in object.sections() {
-        if section.name_bytes().ok() != Some(NOTE_SECTION.as_bytes()) {
-            continue;
-        }
-        let data = section
-            .data()
-            .map_err(|e| malformed("section .note.stapsdt", e))?;
-        let relocated;
-        let data = if space.is_placed() {
-            relocated = crate::reloc::relocated(object, &section, &space).map_err(|source| {
-                Error::Relocation {
-                    path: path.to_path_buf(),
-                    section: NOTE_SECTION.to_string(),
-                    source,
-                }
-            })?;
-            &relocated[..]
-        } else {
-            data
-        };
-        let parsed =
-            stapsdt::parse_section(data, section.align(), is_64, endian).map_err(|source| {
-                Error::Note {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            })?;
-        notes.extend(parsed.into_iter().map(|n| n.adjusted(base, is_64)));
-    }
-    let symbols = if notes.is_empty() {
-        SymbolMap::default()
-    } else {
-        function_map(object, &space)
-    };
-    let module = module_name(path);
-    let probes = notes
-        .into_iter()
-        .map(|note| Probe {
-            source: Source::Stapsdt,
-            function: symbols.function_at(note.pc),
-            arguments: parse_arguments(&note.args),
-            provider: note.provider,
-            name: note.name,
-            module: module.clone(),
-            path: path.to_path_buf(),
-            address: note.pc,
-            semaphore: (note.semaphore != 0).then_some(note.semaphore),
-            is_enabled_sites: Vec::new(),
-            arguments_raw: note.args,
-            enabled: None,
-        })
-        .collect();
     Ok(probes)
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::probe::Probe;
+use usdt_cli::ProbeSite;
 
 /// What the table shows besides the base columns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,7 +14,11 @@ pub struct TableOptions {
 }
 
 /// Writes one aligned row per probe under a header line.
-pub fn write_table(out: &mut dyn Write, probes: &[Probe], options: TableOptions) -> io::Result<()> {
+pub fn write_table(
+    out: &mut dyn Write,
+    probes: &[ProbeSite],
+    options: TableOptions,
+) -> io::Result<()> {
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(probes.len() + 1);
     let mut header = vec!["PROVIDER", "MODULE", "FUNCTION", "NAME"];
     if options.verbose {
@@ -83,7 +87,7 @@ pub fn write_table(out: &mut dyn Write, probes: &[Probe], options: TableOptions)
 
 /// The SEMAPHORE cell: the semaphore's address, or `-`. A DTrace probe has is-enabled sites
 /// instead, which `-v` shows as `is-enabled@ADDR[,ADDR...]`.
-fn semaphore_cell(probe: &Probe, verbose: bool) -> String {
+fn semaphore_cell(probe: &ProbeSite, verbose: bool) -> String {
     match probe.semaphore {
         Some(s) => format!("{s:#x}"),
         None if verbose && !probe.is_enabled_sites.is_empty() => {
@@ -99,7 +103,7 @@ fn semaphore_cell(probe: &Probe, verbose: bool) -> String {
 }
 
 /// Writes the probes as a JSON array, one object per probe site.
-pub fn write_json(out: &mut dyn Write, probes: &[Probe]) -> io::Result<()> {
+pub fn write_json(out: &mut dyn Write, probes: &[ProbeSite]) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, probes)?;
     writeln!(out)
 }

@@ -5,12 +5,12 @@ use std::path::Path;
 
 use object::BinaryFormat;
 
+use crate::address_space::AddressSpace;
 use crate::dtrace::DtraceObject;
-use crate::embedded::find_dof;
+use crate::embedded_dof::find_dof;
 use crate::error::Error;
-use crate::objfile::{open, parse};
+use crate::file::{open, parse};
 use crate::records::read_records;
-use crate::space::AddressSpace;
 
 /// Where a DOF document comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,14 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use glob::Pattern;
+use usdt_cli::{dof_documents, list_file, list_process, DofDocument, DofOrigin, Error, ProbeSite};
 
-use crate::dofdoc::{dof_documents, DofDocument, DofOrigin};
-use crate::error::Error;
 use crate::filter::Filter;
-use crate::objfile::list_file;
 use crate::output::{write_json, write_table, TableOptions};
-use crate::probe::{sort_probes, Probe};
-use crate::process::list_process;
 
 /// The `usdt` command.
 #[derive(Debug, Parser)]
@@ -59,12 +56,12 @@ pub struct ListArgs {
     /// List every object mapped by this process, and whether each probe is enabled now.
     #[arg(short = 'p', long)]
     pub pid: Option<u32>,
-    /// Only providers matching this glob (`*`, `?`); may repeat.
-    #[arg(short = 'P', long = "provider", value_name = "GLOB")]
-    pub providers: Vec<String>,
-    /// Only probe names matching this glob (`*`, `?`); may repeat.
-    #[arg(short = 'n', long = "name", value_name = "GLOB")]
-    pub names: Vec<String>,
+    /// Only providers matching this glob (`*`, `?`, `[...]`); may repeat.
+    #[arg(short = 'P', long = "provider", value_name = "GLOB", value_parser = Pattern::new)]
+    pub providers: Vec<Pattern>,
+    /// Only probe names matching this glob (`*`, `?`, `[...]`); may repeat.
+    #[arg(short = 'n', long = "name", value_name = "GLOB", value_parser = Pattern::new)]
+    pub names: Vec<Pattern>,
     /// Also show each probe's address and raw argument string.
     #[arg(short, long)]
     pub verbose: bool,
@@ -137,7 +134,7 @@ fn write_document(out: &mut dyn Write, path: &Path, document: &DofDocument) -> R
 }
 
 fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<bool, Error> {
-    let mut probes: Vec<Probe> = Vec::new();
+    let mut probes: Vec<ProbeSite> = Vec::new();
     let mut ok = true;
     if let Some(pid) = args.pid {
         let found = list_process(pid)?;
@@ -176,4 +173,16 @@ fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<boo
     }
     out.flush()?;
     Ok(ok)
+}
+
+/// Sorts probe sites by provider, name, module and address, keeping the order of equal ones.
+fn sort_probes(probes: &mut [ProbeSite]) {
+    probes.sort_by(|a, b| {
+        (&a.provider, &a.name, &a.module, a.address).cmp(&(
+            &b.provider,
+            &b.name,
+            &b.module,
+            b.address,
+        ))
+    });
 }
