@@ -74,26 +74,9 @@ impl ArgType {
     /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
     /// signed, `f` for floating point.
     pub fn note_size(&self) -> String {
-        let native;
-        let this = match self {
-            ArgType::Primitive { kind, .. } => {
-                native = ArgType::Native(kind.clone());
-                &native
-            }
-            other => other,
-        };
-        match this {
-            ArgType::Native(ArgKind::Float { bits }) => format!("{}f", bits / 8),
-            ArgType::Native(kind @ ArgKind::Integer { .. })
-            | ArgType::Native(kind @ ArgKind::Bool) => {
-                let size = kind.size();
-                if kind.is_signed() {
-                    format!("-{size}")
-                } else {
-                    size.to_string()
-                }
-            }
-            _ => "8".to_owned(),
+        match self {
+            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.note_size(),
+            ArgType::UniqueId | ArgType::Serializable(_) => "8".to_owned(),
         }
     }
 }
