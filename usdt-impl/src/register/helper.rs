@@ -184,7 +184,8 @@ struct DofIoctlData {
     dofiod_helpers: [DofHelper; 1],
 }
 
-fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterError> {
+/// The helper device, opened read-write.
+fn open_device() -> Result<libc::c_int, RegisterError> {
     #[cfg(not(target_os = "macos"))]
     let path = c"/dev/dtrace/helper";
     #[cfg(target_os = "macos")]
@@ -197,7 +198,24 @@ fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterErr
             errno: errno(),
         });
     }
-    #[cfg_attr(target_os = "macos", allow(unused_mut))]
+    Ok(fd)
+}
+
+fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterError> {
+    // SAFETY: the document lives as long as the process.
+    unsafe { add_dof(dof, base, module) }.map(drop)
+}
+
+/// Submit a DOF document to the helper device (`DTRACEHIOC_ADDDOF`) as the helper of the
+/// object named `module` loaded at `base`; returns the registration's generation, which
+/// [`remove_dof`] takes.
+///
+/// # Safety
+///
+/// `dof` must stay alive and unchanged until the registration is removed (or the process
+/// ends): macOS may read it from the process lazily.
+pub unsafe fn add_dof(dof: &[u8], base: u64, module: &str) -> Result<i32, RegisterError> {
+    let fd = open_device()?;
     let mut helper = DofHelper {
         dofhp_mod: module_name(module),
         dofhp_addr: base,
@@ -220,15 +238,51 @@ fn submit(dof: &'static [u8], base: u64, module: &str) -> Result<(), RegisterErr
         let address: u64 = &mut data as *mut DofIoctlData as usize as u64;
         // SAFETY: the request takes a pointer to the address of a `dof_ioctl_data_t`; both
         // outlive the call.
-        unsafe { libc::ioctl(fd, ADDDOF as _, &address as *const u64) }
+        let rc = unsafe { libc::ioctl(fd, ADDDOF as _, &address as *const u64) };
+        [helper] = data.dofiod_helpers;
+        rc
     };
-    // The ioctl's result is -1 on failure (FreeBSD returns the helper's generation).
+    // The ioctl's result is -1 on failure; else illumos returns the generation, FreeBSD
+    // writes it to `dofhp_gen` and xnu over `dofhp_dof`.
+    let result = if rc == -1 {
+        Err(RegisterError::Ioctl { errno: errno() })
+    } else {
+        #[cfg(target_os = "freebsd")]
+        let generation = helper.dofhp_gen;
+        #[cfg(target_os = "macos")]
+        let generation = helper.dofhp_dof as i32;
+        #[cfg(not(any(target_os = "freebsd", target_os = "macos")))]
+        let generation = rc;
+        Ok(generation)
+    };
+    // SAFETY: `fd` is ours; the registration outlives it, as with `drti.o`.
+    unsafe { libc::close(fd) };
+    result
+}
+
+/// `DTRACEHIOC_REMOVE`: illumos and macOS `(('d' << 24) | ('t' << 16) | ('h' << 8) | 2)`,
+/// taking the generation by value; FreeBSD `_IOW('z', 2, int)`, taking its address.
+#[cfg(not(target_os = "freebsd"))]
+const REMOVE: u64 = 0x6474_6802;
+#[cfg(target_os = "freebsd")]
+const REMOVE: u64 = 0x8004_7a02;
+
+/// Withdraw the DOF document registered as `generation` by [`add_dof`]; its probes
+/// disappear from DTrace.
+pub fn remove_dof(generation: i32) -> Result<(), RegisterError> {
+    let fd = open_device()?;
+    #[cfg(not(target_os = "freebsd"))]
+    // SAFETY: the request takes the generation as its argument.
+    let rc = unsafe { libc::ioctl(fd, REMOVE as _, generation as libc::c_long) };
+    #[cfg(target_os = "freebsd")]
+    // SAFETY: the request reads an `int` from the address, which outlives the call.
+    let rc = unsafe { libc::ioctl(fd, REMOVE as _, &generation as *const i32) };
     let result = if rc == -1 {
         Err(RegisterError::Ioctl { errno: errno() })
     } else {
         Ok(())
     };
-    // SAFETY: `fd` is ours; the registration outlives it, as with `drti.o`.
+    // SAFETY: `fd` is ours.
     unsafe { libc::close(fd) };
     result
 }
