@@ -50,6 +50,12 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// A probe's name as DTrace spells it in DOF and `dtrace -l`: each `__` becomes `-`
+/// (`transaction__start` is `transaction-start`); SystemTap notes keep the name as written.
+pub fn dtrace_probe_name(name: &str) -> String {
+    name.replace("__", "-")
+}
+
 /// Parses `source` with the default options. `file_name` names the file in
 /// the model and in errors.
 pub fn parse(source: &str, file_name: &str) -> Result<File, Error> {

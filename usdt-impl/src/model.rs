@@ -50,7 +50,7 @@ impl Probe {
     /// The name in DTrace's DOF: `__` becomes `-` (`transaction-start`), as DTrace's own
     /// toolchain does.
     pub fn dtrace_name(&self) -> String {
-        self.name.replace("__", "-")
+        dtrace_parser::dtrace_probe_name(&self.name)
     }
 
     /// Whether an argument is a serializable Rust type (only `#[usdt::provider]` has them).
