@@ -137,7 +137,8 @@ impl std::fmt::Display for TypeList {
 }
 
 impl Error {
-    /// The last OS error, as the failure of `call`.
+    /// The last OS error, as the failure of `call` (in the Linux and DTrace backends).
+    #[allow(dead_code)]
     pub(crate) fn last_os(call: &'static str) -> Error {
         Error::System {
             call,

@@ -35,7 +35,11 @@ pub(crate) struct ProbeSpec {
 #[derive(Debug, Clone)]
 pub(crate) struct Spec {
     pub(crate) provider: String,
+    /// Read by the Linux and DTrace backends, not the no-op one.
+    #[allow(dead_code)]
     pub(crate) object_name: String,
+    /// Read by the Linux backend only.
+    #[allow(dead_code)]
     pub(crate) backing: Backing,
     pub(crate) probes: Vec<ProbeSpec>,
 }
@@ -209,6 +213,13 @@ impl Provider {
             retired: AtomicBool::new(false),
         }));
         Ok(())
+    }
+
+    /// The path the loaded object was opened from, which tracers name it by: on Linux
+    /// `/proc/PID/fd/N` for a `memfd`, else the file's path; `None` when not loaded and on
+    /// other targets.
+    pub fn object_path(&self) -> Option<&str> {
+        self.loaded.as_ref().and_then(|l| l.image.path())
     }
 
     /// Whether the provider is loaded.

@@ -156,6 +156,10 @@ impl Image {
         Ok(image)
     }
 
+    pub(crate) fn path(&self) -> Option<&str> {
+        None
+    }
+
     pub(crate) fn site(&self, index: usize) -> Site {
         let slot = self.code as usize + index * SLOT;
         // SAFETY: addresses of the slot's stubs, which have these signatures.

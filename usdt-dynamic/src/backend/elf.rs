@@ -49,6 +49,7 @@ pub(crate) struct Arch {
 /// x86_64: `nopl 0x0(%rax,%rax,1)` (the 5-byte NOP static sites use, which kernels with
 /// optimized uprobes can turn into a call) and `ret`; arguments in the System V registers,
 /// then above the return address.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const X86_64: Arch = Arch {
     machine: elf::EM_X86_64,
     stub: &[0x0f, 0x1f, 0x44, 0x00, 0x00, 0xc3, 0xcc, 0xcc],
@@ -57,7 +58,7 @@ pub(crate) const X86_64: Arch = Arch {
 };
 
 /// aarch64: `nop` and `ret`; arguments in `x0`-`x7`, then from `sp` up.
-#[cfg_attr(not(any(test, target_arch = "aarch64")), allow(dead_code))]
+#[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
 pub(crate) const AARCH64: Arch = Arch {
     machine: elf::EM_AARCH64,
     stub: &[0x1f, 0x20, 0x03, 0xd5, 0xc0, 0x03, 0x5f, 0xd6],

@@ -31,6 +31,8 @@ pub(crate) struct Image {
     _memfd: Option<OwnedFd>,
     /// The file holding the object, removed when it is closed.
     file: Option<PathBuf>,
+    /// The path it was loaded from.
+    path: String,
     /// Where the object was loaded.
     base: usize,
     layout: Layout,
@@ -177,6 +179,7 @@ impl Image {
             handle: std::ptr::null_mut(),
             _memfd: memfd,
             file,
+            path: path.clone(),
             base: 0,
             layout,
         };
@@ -200,6 +203,11 @@ impl Image {
         }
         image.base = (semaphores as usize).wrapping_sub(image.layout.semaphore_pages.0 as usize);
         Ok(image)
+    }
+
+    /// The path the object was loaded from: `/proc/PID/fd/N` for a `memfd`.
+    pub(crate) fn path(&self) -> Option<&str> {
+        Some(&self.path)
     }
 
     pub(crate) fn site(&self, index: usize) -> Site {
@@ -245,10 +253,7 @@ impl Image {
         // handle holding one is gone).
         if unsafe { libc::dlclose(handle) } != 0 {
             return Err(Error::Loader {
-                path: self
-                    .file
-                    .as_ref()
-                    .map_or_else(|| "the memfd".to_owned(), |p| p.display().to_string()),
+                path: self.path.clone(),
                 message: dlerror(),
             });
         }

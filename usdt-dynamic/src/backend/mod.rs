@@ -23,6 +23,13 @@ pub(crate) use linux::{Image, Site, MAX_ARGS};
 /// The ELF image the Linux backend loads; built for either architecture, so that both are
 /// tested on any Linux host.
 #[cfg(target_os = "linux")]
+#[cfg_attr(
+    not(all(
+        feature = "probes",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )),
+    allow(dead_code)
+)]
 pub(crate) mod elf;
 
 /// DTrace platforms: probe stubs in executable memory and a DOF document.

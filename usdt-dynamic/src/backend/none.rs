@@ -20,6 +20,10 @@ impl Image {
         Ok(Image)
     }
 
+    pub(crate) fn path(&self) -> Option<&str> {
+        None
+    }
+
     pub(crate) fn site(&self, _: usize) -> Site {
         Site
     }
