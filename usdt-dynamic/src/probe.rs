@@ -178,6 +178,38 @@ impl DynProbe {
     }
 }
 
+impl DynProbe {
+    /// Fire the probe with `words` as the tracer's argument words, unchecked but for their
+    /// count: integers as they are (the tracer reads the declared width of each), strings
+    /// as addresses. For foreign callers that hold the words already (libstapsdt's
+    /// `probeFire`).
+    ///
+    /// # Safety
+    ///
+    /// Each word of a string argument must be the address of a NUL-terminated string that
+    /// stays valid during the call (a tracer reads it then).
+    pub unsafe fn fire_words(&self, words: &[u64]) -> Result<(), Error> {
+        if self.loaded.is_retired() {
+            return Err(Error::Unloaded {
+                probe: self.name().to_owned(),
+            });
+        }
+        if words.len() != self.types().len() {
+            return Err(Error::WrongArgumentCount {
+                probe: self.name().to_owned(),
+                expected: self.types().len(),
+                given: words.len(),
+            });
+        }
+        if self.site.is_enabled() {
+            let mut all: Words = [0; MAX_ARGS];
+            all[..words.len()].copy_from_slice(words);
+            self.site.fire(&all);
+        }
+        Ok(())
+    }
+}
+
 /// Fire `site` with checked `args` (at most [`MAX_ARGS`]).
 #[inline(never)]
 fn fire_values(site: &Site, args: &[Value<'_>]) {
