@@ -71,7 +71,11 @@ fn bpftrace_lists_the_probes_by_the_loaders_path() {
         return;
     }
     let f = Fixture::start(&["serve"]);
-    assert!(f.path.starts_with(&format!("/proc/{}/fd/", f.pid())), "{}", f.path);
+    assert!(
+        f.path.starts_with(&format!("/proc/{}/fd/", f.pid())),
+        "{}",
+        f.path
+    );
     let out = run(
         Command::new("bpftrace")
             .arg("-l")
@@ -79,7 +83,11 @@ fn bpftrace_lists_the_probes_by_the_loaders_path() {
         TRACE_LIMIT,
     )
     .unwrap();
-    let mut probes: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("usdt:")).collect();
+    let mut probes: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("usdt:"))
+        .collect();
     probes.sort();
     let p = &f.path;
     assert_eq!(
@@ -169,7 +177,10 @@ fn tplist_lists_the_probes() {
     let out = run(Command::new("tplist-bpfcc").args(["-p", &pid]), TRACE_LIMIT).unwrap();
     for probe in ["dyn", "ints", "twelve"] {
         let line = format!("{} dynprov:{probe}", f.path);
-        assert!(out.stdout.lines().any(|l| l.trim() == line), "{line}: {out:?}");
+        assert!(
+            out.stdout.lines().any(|l| l.trim() == line),
+            "{line}: {out:?}"
+        );
     }
 }
 
@@ -253,7 +264,11 @@ fn perf_record(event: &str, pid: &str, tag: &str) -> String {
     )
     .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let script = run(Command::new("perf").args(["script", "-i", &data]), TRACE_LIMIT).unwrap();
+    let script = run(
+        Command::new("perf").args(["script", "-i", &data]),
+        TRACE_LIMIT,
+    )
+    .unwrap();
     let _ = std::fs::remove_file(&data);
     script.stdout
 }
@@ -311,7 +326,11 @@ fn perf_probes_a_file_backed_provider_natively() {
     }
     let dir = std::env::temp_dir();
     let f = Fixture::start(&["serve", &dir.display().to_string()]);
-    assert!(f.path.ends_with(".so") && Path::new(&f.path).exists(), "{}", f.path);
+    assert!(
+        f.path.ends_with(".so") && Path::new(&f.path).exists(),
+        "{}",
+        f.path
+    );
     let _cleanup = PerfCleanup(f.path.clone());
     for args in [
         vec!["buildid-cache", "--add", &f.path],
@@ -352,16 +371,16 @@ fn usdt_list_shows_the_memfd_and_its_enabled_probes() {
     let table = usdt_list(f.pid());
     let ints = row(&table, "ints").unwrap_or_else(|| panic!("{table}"));
     assert_eq!(ints[5], "no", "{table}");
-    let script = script_lines(
-        r#"usdt:PATH:dynprov:ints { printf("seen\n"); }"#,
-        &f.path,
-    );
+    let script = script_lines(r#"usdt:PATH:dynprov:ints { printf("seen\n"); }"#, &f.path);
     let tracer = Streaming::spawn(Command::new("bpftrace").args(["-e", &script])).unwrap();
     assert!(tracer.wait_for(WAIT, |l| l == "seen").is_some());
     let table = usdt_list(f.pid());
     let ints = row(&table, "ints").unwrap_or_else(|| panic!("{table}"));
     assert_eq!(ints[5], "yes", "{table}");
-    assert_eq!(ints[6..], ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64"]);
+    assert_eq!(
+        ints[6..],
+        ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64"]
+    );
 }
 
 #[test]
@@ -378,7 +397,9 @@ fn dropping_a_provider_while_traced_threads_fire_it_is_safe() {
         .process
         .wait_for(WAIT, |l| l.starts_with("survived"))
         .expect("the fixture died dropping its provider");
-    let traced: u64 = lines.last().unwrap()["survived traced=".len()..].parse().unwrap();
+    let traced: u64 = lines.last().unwrap()["survived traced=".len()..]
+        .parse()
+        .unwrap();
     assert!(traced > 0);
     let (status, _, stderr) = f.process.finish(WAIT).unwrap();
     assert!(status.is_some_and(|s| s.success()), "{stderr}");
@@ -398,14 +419,21 @@ fn a_reloaded_provider_shows_its_new_probes() {
     let path = lines.last().unwrap()["reloaded ".len()..].to_owned();
     let maps = std::fs::read_to_string(format!("/proc/{}/maps", f.pid())).unwrap();
     assert_eq!(
-        maps.lines().filter(|l| l.contains("/memfd:dynprov")).count(),
+        maps.lines()
+            .filter(|l| l.contains("/memfd:dynprov"))
+            .count(),
         3,
         "one object, three segments: {maps}"
     );
-    let script = script_lines(r#"usdt:PATH:dynprov:added { printf("added %u\n", arg0); }"#, &path);
+    let script = script_lines(
+        r#"usdt:PATH:dynprov:added { printf("added %u\n", arg0); }"#,
+        &path,
+    );
     bpftrace_until(&["-e", &script], &[&|l: &str| l.starts_with("added ")]);
     let out = run(
-        Command::new("bpftrace").arg("-l").arg(format!("usdt:{path}:*")),
+        Command::new("bpftrace")
+            .arg("-l")
+            .arg(format!("usdt:{path}:*")),
         TRACE_LIMIT,
     )
     .unwrap();

@@ -164,7 +164,9 @@ impl Provider {
 
     /// The probes of the definition: names and argument types, in the order added.
     pub fn probes(&self) -> impl Iterator<Item = (&str, &[ArgType])> {
-        self.probes.iter().map(|p| (p.name.as_str(), p.types.as_slice()))
+        self.probes
+            .iter()
+            .map(|p| (p.name.as_str(), p.types.as_slice()))
     }
 
     /// Name the object the provider loads as (Linux: the `memfd`'s name, the file's prefix

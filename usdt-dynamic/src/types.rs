@@ -55,7 +55,10 @@ impl ArgType {
             ArgKind::Integer { signed: true, bits } => {
                 Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1))
             }
-            ArgKind::Integer { signed: false, bits } => Some((0, (1i128 << bits) - 1)),
+            ArgKind::Integer {
+                signed: false,
+                bits,
+            } => Some((0, (1i128 << bits) - 1)),
             _ => None,
         }
     }

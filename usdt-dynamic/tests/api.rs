@@ -7,14 +7,23 @@ use usdt_dynamic::{ArgType, Backing, Error, Provider, Str, Value};
 fn names_tracers_cannot_address_are_refused() {
     for bad in ["", "1abc", "a-b", "a b", "é", "a:b", &"x".repeat(200)] {
         assert!(
-            matches!(Provider::new(bad), Err(Error::InvalidName { what: "provider", .. })),
+            matches!(
+                Provider::new(bad),
+                Err(Error::InvalidName {
+                    what: "provider",
+                    ..
+                })
+            ),
             "{bad:?}"
         );
     }
     let mut p = Provider::new("ok_name").unwrap();
     for bad in ["", "9", "no-dash", "two words", &"y".repeat(200)] {
         assert!(
-            matches!(p.add_probe(bad, &[]), Err(Error::InvalidName { what: "probe", .. })),
+            matches!(
+                p.add_probe(bad, &[]),
+                Err(Error::InvalidName { what: "probe", .. })
+            ),
             "{bad:?}"
         );
     }
@@ -41,7 +50,10 @@ fn duplicates_and_too_many_arguments_are_refused() {
 fn probes_of_an_unloaded_provider_are_errors() {
     let mut p = Provider::new("unloaded").unwrap();
     p.add::<(u64,)>("tick").unwrap();
-    assert!(matches!(p.probe::<(u64,)>("tick"), Err(Error::NotLoaded { .. })));
+    assert!(matches!(
+        p.probe::<(u64,)>("tick"),
+        Err(Error::NotLoaded { .. })
+    ));
     assert!(matches!(p.dyn_probe("tick"), Err(Error::NotLoaded { .. })));
     p.load().unwrap();
     assert!(matches!(p.load(), Err(Error::AlreadyLoaded { .. })));
@@ -58,7 +70,10 @@ fn probes_of_an_unloaded_provider_are_errors() {
     assert!(!typed.is_loaded());
     assert!(!typed.is_enabled());
     typed.fire((1,));
-    assert!(matches!(p.probe::<(u64,)>("tick"), Err(Error::NotLoaded { .. })));
+    assert!(matches!(
+        p.probe::<(u64,)>("tick"),
+        Err(Error::NotLoaded { .. })
+    ));
 }
 
 #[test]
@@ -132,10 +147,7 @@ fn providers_reload_with_a_new_probe_set_and_coexist() {
         a.probe::<(u32,)>("one"),
         Err(Error::NoSuchProbe { .. })
     ));
-    assert_eq!(
-        a.probes().map(|(n, _)| n).collect::<Vec<_>>(),
-        ["two"]
-    );
+    assert_eq!(a.probes().map(|(n, _)| n).collect::<Vec<_>>(), ["two"]);
     let untraced = b.probe::<()>("one").unwrap();
     assert!(!untraced.is_enabled());
     untraced.fire(());

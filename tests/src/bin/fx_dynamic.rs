@@ -80,11 +80,7 @@ fn serve(backing: Backing) {
             i64::MIN,
             u64::MAX,
         ));
-        twelve.fire_with(|| {
-            (
-                "a", -1, 2, -3, 4, "six", -7, 8, "nine", -10, 11, "twelve",
-            )
-        });
+        twelve.fire_with(|| ("a", -1, 2, -3, 4, "six", -7, 8, "nine", -10, 11, "twelve"));
         dynamic
             .fire(&[(-5i32).into(), "dyn".into()])
             .expect("the declared types");

@@ -215,7 +215,9 @@ pub(crate) fn build(
     let semaphores_len = align((2 * n).max(1), page);
     let semaphores = w.reserve(semaphores_len, page);
     let layout = Layout {
-        stubs: (0..n).map(|i| (text + i * arch.stub.len()) as u64).collect(),
+        stubs: (0..n)
+            .map(|i| (text + i * arch.stub.len()) as u64)
+            .collect(),
         semaphores: (0..n).map(|i| (semaphores + 2 * i) as u64).collect(),
         semaphore_pages: (semaphores as u64, semaphores_len as u64),
     };
@@ -286,7 +288,8 @@ pub(crate) fn build(
         .map(|name| elf::hash(name.as_bytes()))
         .collect();
     w.write_hash(buckets, symbols, |i| {
-        i.checked_sub(1).and_then(|i| hashes.get(i as usize).copied())
+        i.checked_sub(1)
+            .and_then(|i| hashes.get(i as usize).copied())
     });
     w.write_null_dynamic_symbol();
     w.write_dynamic_symbol(&Sym {
@@ -336,8 +339,8 @@ pub(crate) fn build(
     w.write_hash_section_header(hash as u64);
     w.write_dynsym_section_header(dynsym as u64, 1);
     w.write_dynstr_section_header(dynstr as u64);
-    let section = |name, sh_type, sh_flags: u32, offset: usize, size: usize, align: usize| {
-        SectionHeader {
+    let section =
+        |name, sh_type, sh_flags: u32, offset: usize, size: usize, align: usize| SectionHeader {
             name: Some(name),
             sh_type,
             sh_flags: u64::from(sh_flags),
@@ -352,8 +355,7 @@ pub(crate) fn build(
             sh_info: 0,
             sh_addralign: align as u64,
             sh_entsize: 0,
-        }
-    };
+        };
     w.write_section_header(&section(
         build_id_name,
         elf::SHT_NOTE,

@@ -99,12 +99,8 @@ fn dlerror() -> String {
 fn memfd(name: &str, bytes: &[u8]) -> Result<(OwnedFd, String), Error> {
     let cname = CString::new(name).map_err(|e| Error::Build(e.to_string()))?;
     // SAFETY: a NUL-terminated name.
-    let fd = unsafe {
-        libc::memfd_create(
-            cname.as_ptr(),
-            libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING,
-        )
-    };
+    let fd =
+        unsafe { libc::memfd_create(cname.as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING) };
     if fd < 0 {
         return Err(Error::last_os("memfd_create"));
     }
@@ -192,7 +188,8 @@ impl Image {
                 message: dlerror(),
             });
         }
-        let symbol = CString::new(elf::SEMAPHORES_SYMBOL).map_err(|e| Error::Build(e.to_string()))?;
+        let symbol =
+            CString::new(elf::SEMAPHORES_SYMBOL).map_err(|e| Error::Build(e.to_string()))?;
         // SAFETY: a live handle and a NUL-terminated name.
         let semaphores = unsafe { libc::dlsym(image.handle, symbol.as_ptr()) };
         if semaphores.is_null() {

@@ -13,15 +13,17 @@ fn probes() -> Vec<ProbeSpec> {
     vec![
         p("none", &[]),
         p("ints", &[I8, U8, I16, U16, I32, U32, I64, U64]),
-        p("twelve", &[Str, I32, U8, I64, U16, Str, I8, U32, Str, I16, U64, Str]),
+        p(
+            "twelve",
+            &[Str, I32, U8, I64, U16, Str, I8, U32, Str, I16, U64, Str],
+        ),
     ]
 }
 
 fn notes(bytes: &[u8]) -> Vec<usdt_cli::stapsdt::SdtNote> {
     let file = ElfFile64::<Endianness>::parse(bytes).unwrap();
     let section = file.section_by_name(".note.stapsdt").unwrap();
-    usdt_cli::stapsdt::parse_section(section.data().unwrap(), 4, true, Endianness::Little)
-        .unwrap()
+    usdt_cli::stapsdt::parse_section(section.data().unwrap(), 4, true, Endianness::Little).unwrap()
 }
 
 #[test]
@@ -71,7 +73,10 @@ fn aarch64_operands_and_stubs() {
     let stub = &bytes[layout.stubs[0] as usize..][..8];
     assert_eq!(stub, [0x1f, 0x20, 0x03, 0xd5, 0xc0, 0x03, 0x5f, 0xd6]);
     let file = ElfFile64::<Endianness>::parse(&*bytes).unwrap();
-    assert_eq!(file.elf_header().e_machine(Endianness::Little), elf::EM_AARCH64);
+    assert_eq!(
+        file.elf_header().e_machine(Endianness::Little),
+        elf::EM_AARCH64
+    );
     assert_eq!(layout.semaphore_pages.0 % 65536, 0);
 }
 
@@ -88,7 +93,10 @@ fn semaphores_have_their_pages_to_themselves() {
         let (start, len) = layout.semaphore_pages;
         assert_eq!(start % page, 0);
         assert_eq!(len % page, 0);
-        assert!(layout.semaphores.iter().all(|s| (start..start + len).contains(s)));
+        assert!(layout
+            .semaphores
+            .iter()
+            .all(|s| (start..start + len).contains(s)));
         let file = ElfFile64::<Endianness>::parse(&*bytes).unwrap();
         let endian = Endianness::Little;
         // No other allocated section shares the pages.
@@ -139,11 +147,19 @@ fn the_object_loads_where_it_says() {
         .map(|s| (s.name().unwrap().to_owned(), s.address()))
         .collect();
     for (i, name) in ["none", "ints", "twelve"].iter().enumerate() {
-        assert!(symbols.contains(&(name.to_string(), layout.stubs[i])), "{symbols:?}");
+        assert!(
+            symbols.contains(&(name.to_string(), layout.stubs[i])),
+            "{symbols:?}"
+        );
     }
     assert!(file.build_id().unwrap().is_some_and(|id| id.len() == 20));
     // Same input, same object (and build id).
-    assert_eq!(build("libobj.so", "prov", &probes(), &X86_64, 4096).unwrap().0, bytes);
+    assert_eq!(
+        build("libobj.so", "prov", &probes(), &X86_64, 4096)
+            .unwrap()
+            .0,
+        bytes
+    );
 }
 
 #[test]

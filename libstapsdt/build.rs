@@ -1,0 +1,18 @@
+//! The C half of the library: libstapsdt's two variadic functions, which stable Rust cannot
+//! define, reading their arguments and calling the Rust half. And libstapsdt's soname.
+
+fn main() {
+    println!("cargo:rerun-if-changed=src/variadic.c");
+    println!("cargo:rerun-if-changed=include/libstapsdt.h");
+    cc::Build::new()
+        .file("src/variadic.c")
+        .include("include")
+        .warnings(true)
+        .extra_warnings(true)
+        .compile("stapsdt_shim");
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if os == "linux" {
+        // Programs linked with -lstapsdt record this name, as with libstapsdt itself.
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libstapsdt.so.0");
+    }
+}
