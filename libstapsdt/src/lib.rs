@@ -433,6 +433,11 @@ extern "C" {
 /// `providerAddProbe(provider, name, argCount, ...)`: a jump to the C half
 /// (`src/variadic.c`), which reads the variadic arguments; a Rust function so that the
 /// library exports it.
+///
+/// # Safety
+///
+/// Called from C as `libstapsdt.h` declares it: a provider from `providerInit` (or null),
+/// a NUL-terminated name (or null), then `argCount` `ArgType_t` values.
 #[no_mangle]
 #[unsafe(naked)]
 pub unsafe extern "C" fn providerAddProbe() {
@@ -443,6 +448,11 @@ pub unsafe extern "C" fn providerAddProbe() {
 }
 
 /// `probeFire(probe, ...)`: a jump to the C half, as [`providerAddProbe`].
+///
+/// # Safety
+///
+/// Called from C as `libstapsdt.h` declares it: a probe from `providerAddProbe` (or null),
+/// then its `argCount` arguments, strings as addresses of NUL-terminated strings.
 #[no_mangle]
 #[unsafe(naked)]
 pub unsafe extern "C" fn probeFire() {
