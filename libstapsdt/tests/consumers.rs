@@ -1,6 +1,7 @@
 //! libstapsdt's consumers against this `libstapsdt.so`: a C program written against the
 //! header, linked with `-lstapsdt` (so needing `libstapsdt.so.0`), and the Python binding
 //! from PyPI (`stapsdt`, which loads `libstapsdt.so` with ctypes), each traced by bpftrace.
+#![cfg(target_os = "linux")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
