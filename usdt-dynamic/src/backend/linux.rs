@@ -57,6 +57,27 @@ unsafe impl Send for Site {}
 unsafe impl Sync for Site {}
 
 impl Site {
+    /// `cmpw $0, (SEMAPHORE); jne` on x86_64, as a static site's gate but through the
+    /// handle's pointer (an `asm goto`: an atomic load would not fold into the compare).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) fn is_enabled(&self) -> bool {
+        // SAFETY: reads the semaphore, which lives as long as the image the caller's handle
+        // keeps; the kernel changes it only by whole aligned `u16`s.
+        unsafe {
+            std::arch::asm!(
+                "cmpw $0, ({s})",
+                "jne {on}",
+                s = in(reg) self.semaphore,
+                on = label { return true; },
+                options(att_syntax, readonly, nostack)
+            );
+        }
+        false
+    }
+
+    /// `ldrh` and `cbnz` on aarch64, as a static site's gate.
+    #[cfg(not(target_arch = "x86_64"))]
     #[inline(always)]
     pub(crate) fn is_enabled(&self) -> bool {
         // SAFETY: the semaphore lives as long as the image, which the caller's handle keeps.
