@@ -129,7 +129,7 @@ macro_rules! tuple_sig {
                 $(let mut $b = StrBuf::new();)*
                 let mut words: Words = [0; MAX_ARGS];
                 $(words[$i] = self.$i.word(&mut $b);)*
-                site.fire(&words);
+                site.fire(&words, <($($S,)*) as Signature>::TYPES.len());
             }
         }
     };

@@ -204,7 +204,7 @@ impl DynProbe {
         if self.site.is_enabled() {
             let mut all: Words = [0; MAX_ARGS];
             all[..words.len()].copy_from_slice(words);
-            self.site.fire(&all);
+            self.site.fire(&all, words.len());
         }
         Ok(())
     }
@@ -222,7 +222,7 @@ fn fire_values(site: &Site, args: &[Value<'_>]) {
             int => int.int_word(),
         };
     }
-    site.fire(&words);
+    site.fire(&words, args.len());
 }
 
 impl std::fmt::Debug for DynProbe {

@@ -65,7 +65,7 @@ impl Site {
     }
 
     #[inline(always)]
-    pub(crate) fn fire(&self, w: &Words) {
+    pub(crate) fn fire(&self, w: &Words, _count: usize) {
         // SAFETY: the probe stub is NOPs and `ret`, alive as long as the caller's handle.
         unsafe {
             #[cfg(target_arch = "x86_64")]

@@ -22,6 +22,13 @@ pub(crate) const MAX_ARGS: usize = crate::args::MAX_ARGS;
 
 /// A probe's stub: called with all 12 argument words.
 type Stub = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64);
+/// The same stub, called with the argument registers only.
+#[cfg(target_arch = "x86_64")]
+type RegisterStub = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64);
+#[cfg(target_arch = "aarch64")]
+type RegisterStub = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64, u64, u64);
+/// How many arguments the calling convention passes in registers.
+const REGISTER_ARGS: usize = if cfg!(target_arch = "x86_64") { 6 } else { 8 };
 
 /// A loaded provider object.
 pub(crate) struct Image {
@@ -84,14 +91,25 @@ impl Site {
         unsafe { (*self.semaphore).load(Ordering::Relaxed) != 0 }
     }
 
+    /// Call the stub with the first `count` words, all of them where the calling convention
+    /// passes them: registers only for up to 6 (x86_64) or 8 (aarch64), so a short call
+    /// pushes nothing.
     #[inline(always)]
-    pub(crate) fn fire(&self, w: &Words) {
+    pub(crate) fn fire(&self, w: &Words, count: usize) {
         // SAFETY: the stub is `nop; ret` in an object the caller's handle keeps loaded; it
-        // takes any 12 words.
+        // reads no argument, so any count of words may be passed.
         unsafe {
-            (self.stub)(
-                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11],
-            )
+            if count <= REGISTER_ARGS {
+                let stub: RegisterStub = std::mem::transmute::<Stub, RegisterStub>(self.stub);
+                #[cfg(target_arch = "x86_64")]
+                stub(w[0], w[1], w[2], w[3], w[4], w[5]);
+                #[cfg(target_arch = "aarch64")]
+                stub(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+            } else {
+                (self.stub)(
+                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11],
+                );
+            }
         }
     }
 }

@@ -42,5 +42,5 @@ impl Site {
     }
 
     #[inline(always)]
-    pub(crate) fn fire(&self, _: &Words) {}
+    pub(crate) fn fire(&self, _: &Words, _: usize) {}
 }

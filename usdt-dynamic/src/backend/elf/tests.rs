@@ -1,7 +1,7 @@
 use object::read::elf::{ElfFile64, FileHeader, ProgramHeader, SectionHeader};
 use object::{elf, Endianness, Object, ObjectSection, ObjectSymbol};
 
-use super::{build, Arch, AARCH64, X86_64};
+use super::{build, AARCH64, X86_64};
 use crate::provider::ProbeSpec;
 use crate::ArgType::{self, *};
 
@@ -119,7 +119,6 @@ fn semaphores_have_their_pages_to_themselves() {
         let p = writable[0];
         assert!(p.p_offset(endian) <= start);
         assert!(start + len <= p.p_offset(endian) + p.p_filesz(endian));
-        let _ = arch;
     }
 }
 
@@ -167,5 +166,4 @@ fn no_probes_is_a_valid_object() {
     let (bytes, layout) = build("o", "empty", &[], &X86_64, 4096).unwrap();
     assert!(layout.stubs.is_empty());
     assert!(notes(&bytes).is_empty());
-    let _: &Arch = &X86_64;
 }
