@@ -331,7 +331,7 @@ fn perf_probes_a_file_backed_provider_natively() {
         "{}",
         f.path
     );
-    let _cleanup = PerfCleanup(f.path.clone());
+    let cleanup = PerfCleanup(f.path.clone());
     for args in [
         vec!["buildid-cache", "--add", &f.path],
         vec!["probe", "-x", &f.path, "-a", "sdt_dynprov:start"],
@@ -341,6 +341,8 @@ fn perf_probes_a_file_backed_provider_natively() {
     }
     let script = perf_record("sdt_dynprov:start", &f.pid().to_string(), "file");
     assert!(script.contains("sdt_dynprov:start"), "{script}");
+    // Out of perf's cache while the file is there to say its build id.
+    drop(cleanup);
     // The file goes with the provider, when the fixture ends at the end of its input.
     let path = f.path.clone();
     let (status, _, stderr) = f.process.finish(WAIT).unwrap();

@@ -99,13 +99,14 @@ pub(crate) struct Layout {
 const BUILD_ID_NOTE: &[u8] = &[4, 0, 0, 0, 20, 0, 0, 0, 3, 0, 0, 0, b'G', b'N', b'U', 0];
 const BUILD_ID_LEN: usize = 20;
 
-/// A build id for `bytes` (whose id field is still zero): the same object gets the same id.
-fn content_id(bytes: &[u8]) -> [u8; BUILD_ID_LEN] {
+/// A build id for `bytes` (whose id field is still zero) and `nonce`.
+fn content_id(bytes: &[u8], nonce: u64) -> [u8; BUILD_ID_LEN] {
     use std::hash::{Hash, Hasher};
     let mut id = [0u8; BUILD_ID_LEN];
     for (round, chunk) in id.chunks_mut(8).enumerate() {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         round.hash(&mut h);
+        nonce.hash(&mut h);
         bytes.hash(&mut h);
         chunk.copy_from_slice(&h.finish().to_le_bytes()[..chunk.len()]);
     }
@@ -153,13 +154,15 @@ fn notes(provider: &str, probes: &[ProbeSpec], arch: &Arch, layout: &Layout, bas
 }
 
 /// Build the object of `provider` with `probes`, named `soname`, for `arch` and pages of
-/// `page` bytes.
+/// `page` bytes. `nonce` goes into the build id only: each load's object gets an id of its
+/// own, since perf files the probes it finds by build id, with the path it found them at.
 pub(crate) fn build(
     soname: &str,
     provider: &str,
     probes: &[ProbeSpec],
     arch: &Arch,
     page: usize,
+    nonce: u64,
 ) -> Result<(Vec<u8>, Layout), Error> {
     let n = probes.len();
     let mut bytes = Vec::new();
@@ -399,7 +402,7 @@ pub(crate) fn build(
     ));
     w.write_shstrtab_section_header();
     debug_assert_eq!(w.reserved_len(), w.len());
-    let id = content_id(&bytes);
+    let id = content_id(&bytes, nonce);
     let at = build_id + BUILD_ID_NOTE.len();
     bytes[at..at + BUILD_ID_LEN].copy_from_slice(&id);
     Ok((bytes, layout))

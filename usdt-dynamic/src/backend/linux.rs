@@ -186,12 +186,20 @@ fn file_in(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
 
 impl Image {
     pub(crate) fn load(spec: &Spec) -> Result<Image, Error> {
+        static LOADS: AtomicUsize = AtomicUsize::new(0);
+        // SAFETY: no preconditions.
+        let pid = unsafe { libc::getpid() } as u64;
+        let time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let nonce = (pid << 32) ^ time ^ LOADS.fetch_add(1, Ordering::Relaxed) as u64;
         let (bytes, layout) = elf::build(
             &spec.object_name,
             &spec.provider,
             &spec.probes,
             &elf::HOST,
             page_size(),
+            nonce,
         )?;
         let (memfd, file, path) = match &spec.backing {
             Backing::Memfd => {

@@ -28,7 +28,7 @@ fn notes(bytes: &[u8]) -> Vec<usdt_cli::stapsdt::SdtNote> {
 
 #[test]
 fn notes_describe_every_probe_with_its_operands() {
-    let (bytes, layout) = build("obj", "prov", &probes(), &X86_64, 4096).unwrap();
+    let (bytes, layout) = build("obj", "prov", &probes(), &X86_64, 4096, 0).unwrap();
     let notes = notes(&bytes);
     let got: Vec<(&str, &str, &str)> = notes
         .iter()
@@ -64,7 +64,7 @@ fn notes_describe_every_probe_with_its_operands() {
 
 #[test]
 fn aarch64_operands_and_stubs() {
-    let (bytes, layout) = build("obj", "prov", &probes(), &AARCH64, 65536).unwrap();
+    let (bytes, layout) = build("obj", "prov", &probes(), &AARCH64, 65536, 0).unwrap();
     let notes = notes(&bytes);
     assert_eq!(
         notes[2].args,
@@ -89,7 +89,7 @@ fn semaphores_have_their_pages_to_themselves() {
                 types: vec![U64],
             })
             .collect();
-        let (bytes, layout) = build("obj", "prov", &many, &arch, page as usize).unwrap();
+        let (bytes, layout) = build("obj", "prov", &many, &arch, page as usize, 0).unwrap();
         let (start, len) = layout.semaphore_pages;
         assert_eq!(start % page, 0);
         assert_eq!(len % page, 0);
@@ -124,7 +124,7 @@ fn semaphores_have_their_pages_to_themselves() {
 
 #[test]
 fn the_object_loads_where_it_says() {
-    let (bytes, layout) = build("libobj.so", "prov", &probes(), &X86_64, 4096).unwrap();
+    let (bytes, layout) = build("libobj.so", "prov", &probes(), &X86_64, 4096, 0).unwrap();
     let file = ElfFile64::<Endianness>::parse(&*bytes).unwrap();
     let endian = Endianness::Little;
     let kinds: Vec<u32> = file
@@ -154,7 +154,7 @@ fn the_object_loads_where_it_says() {
     assert!(file.build_id().unwrap().is_some_and(|id| id.len() == 20));
     // Same input, same object (and build id).
     assert_eq!(
-        build("libobj.so", "prov", &probes(), &X86_64, 4096)
+        build("libobj.so", "prov", &probes(), &X86_64, 4096, 0)
             .unwrap()
             .0,
         bytes
@@ -163,7 +163,7 @@ fn the_object_loads_where_it_says() {
 
 #[test]
 fn no_probes_is_a_valid_object() {
-    let (bytes, layout) = build("o", "empty", &[], &X86_64, 4096).unwrap();
+    let (bytes, layout) = build("o", "empty", &[], &X86_64, 4096, 0).unwrap();
     assert!(layout.stubs.is_empty());
     assert!(notes(&bytes).is_empty());
 }
