@@ -1,7 +1,7 @@
 //! The API's rules, without a tracer: every misuse is a typed error, nothing panics, and
 //! providers load, unload and reload (on every target: elsewhere they load as no-ops).
 
-use usdt_dynamic::{ArgType, Backing, Error, Provider, Str, Value};
+use usdt_dynamic::{ArgType, Error, Provider, Str, Value};
 
 #[test]
 fn names_tracers_cannot_address_are_refused() {
@@ -174,6 +174,7 @@ fn many_loads_leave_nothing_behind() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_file_backing_is_removed_on_unload() {
+    use usdt_dynamic::Backing;
     let dir = std::env::temp_dir().join(format!("usdt-dynamic-api-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut p = Provider::new("filed").unwrap();
