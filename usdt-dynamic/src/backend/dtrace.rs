@@ -4,22 +4,12 @@
 use std::ffi::c_void;
 use std::sync::Mutex;
 
-use usdt_impl::register::{add_dof, remove_dof, Arch, Flavor};
+use usdt_impl::register::{add_dof, remove_dof, ARCH, FLAVOR};
 
 use super::stubs::{self, PROBE_STUB, SLOT};
 use crate::args::Words;
 use crate::provider::Spec;
 use crate::Error;
-
-#[cfg(target_arch = "x86_64")]
-const ARCH: Arch = Arch::X86_64;
-#[cfg(target_arch = "aarch64")]
-const ARCH: Arch = Arch::Aarch64;
-
-#[cfg(target_os = "macos")]
-const FLAVOR: Flavor = Flavor::Apple;
-#[cfg(not(target_os = "macos"))]
-const FLAVOR: Flavor = Flavor::Solaris;
 
 /// The argument registers: DTrace reads a USDT probe's arguments there.
 pub(crate) const MAX_ARGS: usize = stubs::max_args(ARCH);

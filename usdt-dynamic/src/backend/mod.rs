@@ -1,24 +1,75 @@
 //! The backends, one per kind of target, chosen by `cfg` for the target being built.
 //!
 //! Each defines the same three things:
-//! - `Image`: a loaded provider (`load`, `site`, `retire`, `close`, and its `Drop`);
+//! - `Image`: a loaded provider (`load`, `path`, `site`, `retire`, `close`, and its `Drop`);
 //! - `Site`: what a probe handle keeps to test and fire one probe (`is_enabled`, `fire`),
 //!   `Copy`, valid while the image it came from is alive;
 //! - `MAX_ARGS`: the most arguments a probe may have there.
 
-/// Linux x86_64 and aarch64: an ELF shared object built in memory, loaded with `dlopen`.
-#[cfg(all(
-    feature = "probes",
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-mod linux;
-#[cfg(all(
-    feature = "probes",
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-pub(crate) use linux::{Image, Site, MAX_ARGS};
+/// Items for Linux x86_64 and aarch64 with the `probes` feature.
+macro_rules! if_linux {
+    ($($item:item)*) => {$(
+        #[cfg(all(
+            feature = "probes",
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
+        $item
+    )*};
+}
+
+/// Items for the DTrace platforms (x86_64 and aarch64) with the `probes` feature.
+macro_rules! if_dtrace {
+    ($($item:item)*) => {$(
+        #[cfg(all(
+            feature = "probes",
+            any(
+                target_os = "illumos",
+                target_os = "solaris",
+                target_os = "freebsd",
+                target_os = "macos"
+            ),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        ))]
+        $item
+    )*};
+}
+
+/// Items for every other target, and for any target without the `probes` feature.
+macro_rules! if_none {
+    ($($item:item)*) => {$(
+        #[cfg(not(all(
+            feature = "probes",
+            any(
+                target_os = "linux",
+                target_os = "illumos",
+                target_os = "solaris",
+                target_os = "freebsd",
+                target_os = "macos"
+            ),
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )))]
+        $item
+    )*};
+}
+
+if_linux! {
+    /// Linux: an ELF shared object built in memory, loaded with `dlopen`.
+    mod linux;
+    pub(crate) use linux::{Image, Site, MAX_ARGS};
+}
+
+if_dtrace! {
+    /// DTrace platforms: probe stubs in executable memory and a DOF document.
+    mod dtrace;
+    pub(crate) use dtrace::{Image, Site, MAX_ARGS};
+}
+
+if_none! {
+    /// Elsewhere: providers load and never fire.
+    mod none;
+    pub(crate) use none::{Image, Site, MAX_ARGS};
+}
 
 /// The ELF image the Linux backend loads; built for either architecture, so that both are
 /// tested on any Linux host.
@@ -31,30 +82,6 @@ pub(crate) use linux::{Image, Site, MAX_ARGS};
     allow(dead_code)
 )]
 pub(crate) mod elf;
-
-/// DTrace platforms: probe stubs in executable memory and a DOF document.
-#[cfg(all(
-    feature = "probes",
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-mod dtrace;
-#[cfg(all(
-    feature = "probes",
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-pub(crate) use dtrace::{Image, Site, MAX_ARGS};
 
 /// The stubs and DOF document of the DTrace backend, built for any architecture and
 /// kernel convention, so that they are tested on every host.
@@ -71,43 +98,3 @@ pub(crate) use dtrace::{Image, Site, MAX_ARGS};
     allow(dead_code)
 )]
 pub(crate) mod stubs;
-
-/// Everywhere else, and without the `probes` feature: providers load and never fire.
-#[cfg(not(all(
-    feature = "probes",
-    any(
-        all(
-            target_os = "linux",
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ),
-        all(
-            any(
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        )
-    )
-)))]
-mod none;
-#[cfg(not(all(
-    feature = "probes",
-    any(
-        all(
-            target_os = "linux",
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ),
-        all(
-            any(
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        )
-    )
-)))]
-pub(crate) use none::{Image, Site, MAX_ARGS};

@@ -5,15 +5,19 @@ use super::{build_dof, Arch, Flavor, Layout, RegisterError, Symbol};
 use crate::record::parse_records;
 use std::ffi::{c_char, c_void, CStr};
 
+/// The instruction set of this target's sites.
 #[cfg(target_arch = "x86_64")]
-const ARCH: Arch = Arch::X86_64;
+pub const ARCH: Arch = Arch::X86_64;
+/// The instruction set of this target's sites.
 #[cfg(target_arch = "aarch64")]
-const ARCH: Arch = Arch::Aarch64;
+pub const ARCH: Arch = Arch::Aarch64;
 
+/// This target's kernel convention for DOF offsets.
 #[cfg(target_os = "macos")]
-const FLAVOR: Flavor = Flavor::Apple;
+pub const FLAVOR: Flavor = Flavor::Apple;
+/// This target's kernel convention for DOF offsets.
 #[cfg(not(target_os = "macos"))]
-const FLAVOR: Flavor = Flavor::Solaris;
+pub const FLAVOR: Flavor = Flavor::Solaris;
 
 /// `DTRACE_MODNAMELEN`.
 const MODNAMELEN: usize = 64;

@@ -38,7 +38,8 @@ mod helper;
 
 pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
 
-/// The helper device's requests, for documents built at run time (run-time providers).
+/// The helper device's requests and this target's site conventions, for documents built at
+/// run time (run-time providers).
 #[cfg(all(
     any(
         target_os = "illumos",
@@ -48,7 +49,7 @@ pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
     ),
     any(target_arch = "x86_64", target_arch = "aarch64")
 ))]
-pub use helper::{add_dof, remove_dof};
+pub use helper::{add_dof, remove_dof, ARCH, FLAVOR};
 
 use crate::record::{RecordError, Site};
 
