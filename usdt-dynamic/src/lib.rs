@@ -25,6 +25,18 @@
 //! # Ok::<(), usdt_dynamic::Error>(())
 //! ```
 //!
+//! A typed handle takes nothing but its signature's values:
+//!
+//! ```compile_fail
+//! # use usdt_dynamic::{Provider, Str};
+//! # let mut provider = Provider::new("myapp")?;
+//! # provider.add::<(u64, Str)>("request")?;
+//! # provider.load()?;
+//! let request = provider.probe::<(u64, Str)>("request")?;
+//! request.fire(("GET /", 42)); // error: the arguments of a `Probe<(u64, Str)>` are (u64, &str)
+//! # Ok::<(), usdt_dynamic::Error>(())
+//! ```
+//!
 //! A provider is a name and probes with typed arguments: integers of 8 to 64 bits, signed
 //! or not, and strings; at most 12 arguments. Names are C identifiers, as tracers address
 //! them. [`Probe`] handles fire with a tuple of exactly their signature's types, checked by
