@@ -15,10 +15,12 @@ const WAIT: Duration = Duration::from_secs(60);
 
 /// A directory holding `libstapsdt.so` and its soname link, as an installed libstapsdt.
 fn library_dir() -> PathBuf {
-    // The test runs from target/<profile>/deps; the library is built beside deps/.
+    // The test runs from target/<profile>/deps, where `cargo test` leaves the library
+    // (`cargo build` copies it up to target/<profile>).
     let exe = std::env::current_exe().unwrap();
-    let profile = exe.parent().and_then(Path::parent).unwrap();
-    let built = profile.join("libstapsdt.so");
+    let deps = exe.parent().unwrap();
+    let profile = deps.parent().unwrap();
+    let built = deps.join("libstapsdt.so");
     assert!(built.exists(), "{} was not built", built.display());
     let dir = profile.join("stapsdt-lib");
     std::fs::create_dir_all(&dir).unwrap();
