@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import dynamic
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = ROOT / "target-bench"
@@ -755,8 +757,11 @@ def main():
     compile_s["labels"] = {k: v[0] for k, v in crates.items()}
     # The size needs release builds: the full run only.
     sizes = measure_size(crates) if "release" in profiles else None
+    dyn = dynamic.measure(args, run, cargo_env(), OUT, log, callgrind_ir)
     text, targets = report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s,
                            sizes, nprobes, time.monotonic() - t0, spread)
+    dyn_text, dyn_targets = dynamic.report(dyn)
+    text, targets = text + dyn_text, targets + dyn_targets
     Path(args.output).write_text(text)
     log(f"wrote {args.output}")
     for name, ok, fig in targets:

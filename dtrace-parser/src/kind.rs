@@ -78,6 +78,19 @@ impl ArgKind {
         }
     }
 
+    /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
+    /// signed, `f` for floating point, as `<sys/sdt.h>` writes it.
+    pub fn note_size(&self) -> String {
+        match self {
+            ArgKind::Float { bits } => format!("{}f", bits / 8),
+            ArgKind::Integer { .. } | ArgKind::Bool if self.is_signed() => {
+                format!("-{}", self.size())
+            }
+            ArgKind::Integer { .. } | ArgKind::Bool => self.size().to_string(),
+            _ => "8".to_owned(),
+        }
+    }
+
     /// The C type name DTrace is given for this kind: `uint8_t`, `int64_t`,
     /// `_Bool`, `float`, `double`, `char *`, `void *`, `uint8_t *`,
     /// `char **`...
@@ -155,5 +168,15 @@ mod tests {
         assert!(Float { bits: 64 }.is_signed());
         assert!(!Bool.is_signed());
         assert!(!Pointer(Box::new(int(true, 8))).is_signed());
+    }
+
+    #[test]
+    fn note_sizes() {
+        assert_eq!(int(true, 32).note_size(), "-4");
+        assert_eq!(int(false, 8).note_size(), "1");
+        assert_eq!(Bool.note_size(), "1");
+        assert_eq!(Float { bits: 64 }.note_size(), "8f");
+        assert_eq!(String.note_size(), "8");
+        assert_eq!(OpaquePointer.note_size(), "8");
     }
 }

@@ -43,6 +43,22 @@ pub use types::c_type_kind;
 /// The most arguments a probe may have.
 pub const MAX_ARGUMENTS: usize = 12;
 
+/// Whether `name` can name a provider or a probe: a C identifier, a letter or `_` followed
+/// by letters, digits or `_` (ASCII only), which every tracer can address.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A probe's name as DTrace spells it in DOF and `dtrace -l`: each `__` becomes `-`
+/// (`transaction__start` is `transaction-start`); SystemTap notes keep the name as written.
+pub fn dtrace_probe_name(name: &str) -> String {
+    name.replace("__", "-")
+}
+
 /// Parses `source` with the default options. `file_name` names the file in
 /// the model and in errors.
 pub fn parse(source: &str, file_name: &str) -> Result<File, Error> {

@@ -75,7 +75,7 @@ impl Probe {
     /// The name in DTrace DOF and `dtrace -l`: each `__` becomes `-`
     /// (`transaction-start`).
     pub fn dtrace_name(&self) -> String {
-        self.name.replace("__", "-")
+        crate::dtrace_probe_name(&self.name)
     }
 }
 

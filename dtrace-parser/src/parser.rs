@@ -224,12 +224,7 @@ impl Walker<'_> {
     /// Checks a provider or probe name.
     fn identifier(&self, pair: &Pair<'_, Rule>) -> Result<String, Error> {
         let name = pair.as_str();
-        let mut chars = name.chars();
-        let valid = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if valid {
+        if crate::is_identifier(name) {
             Ok(name.to_string())
         } else {
             let s = pair.as_span();

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::is_identifier;
 use crate::kind::ArgKind;
 
 /// Deepest pointer nesting accepted (`int ********` is the limit), which also
@@ -122,14 +123,6 @@ fn is_specifier_keyword(word: &str) -> bool {
             | "unsigned"
             | "_Bool"
     )
-}
-
-fn is_identifier(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The built-in type names that are not C keywords: C99's, POSIX's, and the illumos,

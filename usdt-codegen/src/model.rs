@@ -60,7 +60,7 @@ impl Probe {
     /// The name in DTrace's DOF: `__` becomes `-` (`transaction-start`), as DTrace's own
     /// toolchain does.
     pub fn dtrace_name(&self) -> String {
-        self.name.replace("__", "-")
+        dtrace_parser::dtrace_probe_name(&self.name)
     }
 
     /// Whether an argument is a serializable Rust type (only `#[usdt::provider]` has them).
@@ -90,26 +90,11 @@ impl ArgType {
     /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
     /// signed, `f` for floating point.
     pub fn note_size(&self) -> String {
-        let native;
-        let this = match self {
-            ArgType::Primitive { kind, .. } => {
-                native = ArgType::Native(kind.clone());
-                &native
+        match self {
+            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.note_size(),
+            ArgType::UniqueId | ArgType::Serializable(_) | ArgType::SerializableSlice(_) => {
+                "8".to_owned()
             }
-            other => other,
-        };
-        match this {
-            ArgType::Native(ArgKind::Float { bits }) => format!("{}f", bits / 8),
-            ArgType::Native(kind @ ArgKind::Integer { .. })
-            | ArgType::Native(kind @ ArgKind::Bool) => {
-                let size = kind.size();
-                if kind.is_signed() {
-                    format!("-{size}")
-                } else {
-                    size.to_string()
-                }
-            }
-            _ => "8".to_owned(),
         }
     }
 }

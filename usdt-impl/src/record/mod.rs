@@ -59,6 +59,21 @@ mod error;
 
 pub use error::RecordError;
 
+/// The instruction sequences described above, as bytes, for code that writes sites at run
+/// time (run-time providers' stubs), and the offset of the traced instruction in each.
+pub mod sequence {
+    /// x86_64 is-enabled: `xorl %eax, %eax; nop; nop; nop`.
+    pub const X86_64_IS_ENABLED: [u8; 5] = [0x33, 0xc0, 0x90, 0x90, 0x90];
+    /// Where the x86_64 is-enabled sequence is traced.
+    pub const X86_64_IS_ENABLED_TRACED: usize = 3;
+    /// x86_64 probe: five one-byte NOPs, traced at the first.
+    pub const X86_64_PROBE: [u8; 5] = [0x90; 5];
+    /// aarch64 is-enabled: `movz x0, #0`, traced at offset 0.
+    pub const AARCH64_IS_ENABLED: u32 = 0xd280_0000;
+    /// aarch64 probe: `nop`, traced at offset 0.
+    pub const AARCH64_PROBE: u32 = 0xd503_201f;
+}
+
 /// The record version this reader understands.
 pub const RECORD_VERSION: u8 = 1;
 

@@ -8,15 +8,19 @@ use std::ffi::{c_char, c_void, CStr};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
+/// The instruction set of this target's sites.
 #[cfg(target_arch = "x86_64")]
-const ARCH: Arch = Arch::X86_64;
+pub const ARCH: Arch = Arch::X86_64;
+/// The instruction set of this target's sites.
 #[cfg(target_arch = "aarch64")]
-const ARCH: Arch = Arch::Aarch64;
+pub const ARCH: Arch = Arch::Aarch64;
 
+/// This target's kernel convention for DOF offsets.
 #[cfg(target_os = "macos")]
-const FLAVOR: Flavor = Flavor::Apple;
+pub const FLAVOR: Flavor = Flavor::Apple;
+/// This target's kernel convention for DOF offsets.
 #[cfg(not(target_os = "macos"))]
-const FLAVOR: Flavor = Flavor::Solaris;
+pub const FLAVOR: Flavor = Flavor::Solaris;
 
 /// `DTRACE_MODNAMELEN`.
 const MODNAMELEN: usize = 64;
@@ -42,6 +46,8 @@ pub(super) fn register() -> Result<(), RegisterError> {
 pub(super) fn unregister() {
     let live = LIVE.lock().map(|mut l| l.take()).unwrap_or_default();
     if let Some(live) = live {
+        // A failure leaves nothing to do: the kernel drops the probes when the process
+        // exits.
         if let Ok(device) = Device::open() {
             remove(&device, live.generation);
         }
@@ -289,6 +295,30 @@ struct DofIoctlData {
     dofiod_helpers: [DofHelper; 1],
 }
 
+/// Submit a DOF document to the helper device (`DTRACEHIOC_ADDDOF`) as the helper of the
+/// object named `module` loaded at `base`; returns the registration's generation, which
+/// [`remove_dof`] takes. For documents built at run time; a binary's own records register
+/// through [`register`](super::register).
+///
+/// # Safety
+///
+/// `dof` must stay alive and unchanged until the registration is removed (or the process
+/// ends): macOS may read it from the process lazily.
+pub unsafe fn add_dof(dof: &[u8], base: u64, module: &str) -> Result<i32, RegisterError> {
+    submit(&Device::open()?, dof, base, module)
+}
+
+/// Withdraw the DOF document registered as `generation` by [`add_dof`]; its probes
+/// disappear from DTrace.
+pub fn remove_dof(generation: i32) -> Result<(), RegisterError> {
+    let device = Device::open()?;
+    if remove(&device, generation) == -1 {
+        Err(RegisterError::Ioctl { errno: errno() })
+    } else {
+        Ok(())
+    }
+}
+
 /// `DTRACEHIOC_ADDDOF`; returns the generation that removes the probes again.
 fn submit(device: &Device, dof: &[u8], base: u64, module: &str) -> Result<i32, RegisterError> {
     #[cfg_attr(target_os = "macos", allow(unused_mut))]
@@ -335,17 +365,16 @@ fn submit(device: &Device, dof: &[u8], base: u64, module: &str) -> Result<i32, R
     }
 }
 
-/// `DTRACEHIOC_REMOVE`. A failure leaves nothing to do: the kernel drops the probes when
-/// the process exits.
-fn remove(device: &Device, generation: i32) {
+/// `DTRACEHIOC_REMOVE`; the ioctl's result, -1 on failure.
+fn remove(device: &Device, generation: i32) -> libc::c_int {
     #[cfg(target_os = "freebsd")]
     // SAFETY: the request takes an `int *`, which outlives the call.
     unsafe {
-        libc::ioctl(device.0, REMOVE as _, &generation as *const i32);
+        libc::ioctl(device.0, REMOVE as _, &generation as *const i32)
     }
     #[cfg(not(target_os = "freebsd"))]
     // SAFETY: the request takes the generation as its argument.
     unsafe {
-        libc::ioctl(device.0, REMOVE as _, generation as libc::c_long);
+        libc::ioctl(device.0, REMOVE as _, generation as libc::c_long)
     }
 }

@@ -58,6 +58,19 @@ mod helper;
 
 pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
 
+/// The helper device's requests and this target's site conventions, for documents built at
+/// run time (run-time providers).
+#[cfg(all(
+    any(
+        target_os = "illumos",
+        target_os = "solaris",
+        target_os = "freebsd",
+        target_os = "macos"
+    ),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+pub use helper::{add_dof, remove_dof, ARCH, FLAVOR};
+
 use crate::record::{RecordError, Site};
 
 /// Why the probes could not be registered. Cloneable, so that every call of [`register`]
