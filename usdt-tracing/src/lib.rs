@@ -1,0 +1,10 @@
+//! `tracing` spans and events as USDT probes, and span profiles exported as pprof.
+
+mod probe;
+mod profile;
+
+pub use probe::ProbeLayer;
+pub use profile::{
+    Frame, Metric, Profile, ProfileBuilder, ProfileError, ProfileLayer, Profiler, Sample, Stats,
+    TrackingAllocator, TAG_BYTES,
+};
