@@ -18,6 +18,8 @@ struct PbProfile {
     sample_type: Vec<PbValueType>,
     #[prost(message, repeated, tag = "2")]
     sample: Vec<PbSample>,
+    #[prost(message, repeated, tag = "3")]
+    mapping: Vec<PbMapping>,
     #[prost(message, repeated, tag = "4")]
     location: Vec<PbLocation>,
     #[prost(message, repeated, tag = "5")]
@@ -68,11 +70,28 @@ struct PbLabel {
     str: i64,
 }
 
+/// `Mapping`: one, the program, already symbolized (span names are the functions).
+#[derive(Clone, PartialEq, Message)]
+struct PbMapping {
+    #[prost(uint64, tag = "1")]
+    id: u64,
+    #[prost(int64, tag = "5")]
+    filename: i64,
+    #[prost(bool, tag = "7")]
+    has_functions: bool,
+    #[prost(bool, tag = "8")]
+    has_filenames: bool,
+    #[prost(bool, tag = "9")]
+    has_line_numbers: bool,
+}
+
 /// `Location`: here one per span callsite, with one line.
 #[derive(Clone, PartialEq, Message)]
 struct PbLocation {
     #[prost(uint64, tag = "1")]
     id: u64,
+    #[prost(uint64, tag = "2")]
+    mapping_id: u64,
     #[prost(message, repeated, tag = "4")]
     line: Vec<PbLine>,
 }
@@ -131,6 +150,9 @@ fn nanos(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
 }
 
+/// The id of the one mapping.
+const MAPPING: u64 = 1;
+
 /// `profile` as gzipped `profile.proto`.
 pub(crate) fn encode(profile: &Profile) -> Vec<u8> {
     let mut strings = Strings::new();
@@ -145,6 +167,17 @@ pub(crate) fn encode(profile: &Profile) -> Vec<u8> {
             .collect(),
         ..PbProfile::default()
     };
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    pb.mapping.push(PbMapping {
+        id: MAPPING,
+        filename: strings.add(&program),
+        has_functions: true,
+        has_filenames: true,
+        has_line_numbers: true,
+    });
     // One function and one location per distinct frame (ids from 1: 0 means none).
     let mut locations: HashMap<Frame, u64> = HashMap::new();
     for sample in &profile.samples {
@@ -161,6 +194,7 @@ pub(crate) fn encode(profile: &Profile) -> Vec<u8> {
                 });
                 pb.location.push(PbLocation {
                     id,
+                    mapping_id: MAPPING,
                     line: vec![PbLine {
                         function_id: id,
                         line: i64::from(frame.line.unwrap_or(0)),
