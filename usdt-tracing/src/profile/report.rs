@@ -144,6 +144,12 @@ impl Profile {
         self.sample_one_in
     }
 
+    /// What the profile says about itself (pprof comments): what its values are, and
+    /// whether some stacks were counted under `(other)`.
+    pub fn comments(&self) -> &[String] {
+        &self.comments
+    }
+
     /// The position of `metric` in the values, if the profile has it.
     pub fn index(&self, metric: Metric) -> Option<usize> {
         self.metrics.iter().position(|m| *m == metric)
