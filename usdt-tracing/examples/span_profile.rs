@@ -8,6 +8,9 @@
 //! go tool pprof -tags /tmp/profile.pb.gz
 //! ```
 //!
+//! The profile layer shares the subscriber with [`usdt_tracing::ProbeLayer`], so the same
+//! spans can be watched with bpftrace meanwhile.
+//!
 //! Two threads serve `request`s (labelled by `route`), each `queued` for a while (idle),
 //! then `parse`d (small allocations, freed), answered by a `db_query` (a sleep: busy wall
 //! time, almost no CPU) and a `render` (CPU work, and a buffer kept in a cache: heap in
@@ -18,7 +21,7 @@ use std::time::Duration;
 
 use tracing::info_span;
 use tracing_subscriber::prelude::*;
-use usdt_tracing::{Metric, ProfileLayer, TrackingAllocator};
+use usdt_tracing::{Metric, ProbeLayer, ProfileLayer, TrackingAllocator};
 
 #[global_allocator]
 static ALLOCATOR: TrackingAllocator = TrackingAllocator::system();
@@ -62,7 +65,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .all()
         .label_fields(["route"])
         .build()?;
-    tracing_subscriber::registry().with(layer).init();
+    usdt::register_probes()?;
+    tracing_subscriber::registry()
+        .with(ProbeLayer::new())
+        .with(layer)
+        .init();
 
     let workers: Vec<_> = (0..2u64)
         .map(|w| std::thread::spawn(move || (0..200).for_each(|i| serve(w * 1000 + i))))
@@ -75,12 +82,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     profile.write_pprof(&path)?;
     println!("wrote {path}");
     for metric in profile.metrics() {
-        println!(
-            "{:>14} {:>14} {}",
-            metric.name(),
-            profile.total(*metric).unwrap_or(0),
-            metric.unit()
-        );
+        let total = profile.total(*metric).unwrap_or(0);
+        println!("total {} {total} {}", metric.name(), metric.unit());
     }
     let kept = profile.value(&["request", "render"], Metric::InuseBytes);
     println!("heap kept by request/render: {} bytes", kept.unwrap_or(0));

@@ -1,8 +1,9 @@
 //! A small service instrumented with `tracing`, its spans and events fired as probes by
 //! [`usdt_tracing::ProbeLayer`]: `request` spans (fields `route` and `user`, and `status`
 //! recorded when the request is done), a `db_query` span inside each, and events at every
-//! level. It prints `ready pid=N`, then serves a request about every 2 ms, for the number
-//! of requests in its first argument (default: until it is killed).
+//! level. It prints `ready pid=N`, serves a request about every 2 ms, for the number of
+//! requests in its first argument (default: until it is killed), and at the end prints
+//! how many times a field was formatted: 0 unless a tracer had the probes enabled.
 //!
 //! Watch it (as root) with the one-liners of the crate docs, e.g. the events by level:
 //!
@@ -11,7 +12,9 @@
 //! bpftrace -p $(pgrep -n traced_service) -e 'usdt:*:tracing:event { @[str(arg0)] = count(); }'
 //! ```
 
+use std::fmt;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tracing::{debug, error, info, info_span, warn};
@@ -19,6 +22,19 @@ use tracing_subscriber::prelude::*;
 use usdt_tracing::ProbeLayer;
 
 const ROUTES: [&str; 3] = ["/users", "/orders", "/search"];
+
+/// How many times a `Query` was formatted.
+static FORMATTED: AtomicU64 = AtomicU64::new(0);
+
+/// A field whose formatting is counted.
+struct Query(&'static str);
+
+impl fmt::Debug for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        FORMATTED.fetch_add(1, Ordering::Relaxed);
+        write!(f, "{}", self.0)
+    }
+}
 
 /// Serve request `n`: the route decides how long its query takes.
 fn serve(n: u64) {
@@ -32,7 +48,8 @@ fn serve(n: u64) {
     let _entered = request.enter();
     debug!(n, "accepted");
     {
-        let _query = info_span!("db_query", table = "accounts").entered();
+        let query = Query("SELECT * FROM accounts");
+        let _query = info_span!("db_query", ?query).entered();
         std::thread::sleep(Duration::from_micros(300 * (1 + n % 3)));
     }
     if n.is_multiple_of(5) {
@@ -65,4 +82,5 @@ fn main() {
         std::thread::sleep(Duration::from_millis(1));
     }
     println!("requests={requests}");
+    println!("formatted={}", FORMATTED.load(Ordering::Relaxed));
 }

@@ -1,4 +1,4 @@
-//! `tracing` spans and events as USDT probes, and span profiles exported as pprof.
+#![doc = include_str!("../README.md")]
 
 mod probe;
 mod profile;

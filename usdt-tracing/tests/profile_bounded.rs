@@ -48,10 +48,16 @@ fn a_million_spans_leave_the_profiler_s_memory_as_it_was() {
     spans(999_000);
     let after = profiler.stats().unwrap();
     assert_eq!(after.series, warm.series, "no new series");
-    assert_eq!(after.bytes, warm.bytes, "no new memory: {warm:?} then {after:?}");
+    assert_eq!(
+        after.bytes, warm.bytes,
+        "no new memory: {warm:?} then {after:?}"
+    );
     let p = profiler.snapshot().unwrap();
     assert_eq!(p.value(&["bulk"], Metric::Spans), Some(1_000_000));
-    assert_eq!(p.value(&["bulk", "bulk_child"], Metric::Spans), Some(1_000_000));
+    assert_eq!(
+        p.value(&["bulk", "bulk_child"], Metric::Spans),
+        Some(1_000_000)
+    );
     assert_eq!(
         p.value(&["bulk", "bulk_child"], Metric::AllocObjects),
         Some(1_000_000)
@@ -74,7 +80,11 @@ fn spans_that_never_close_cost_the_profiler_nothing_more() {
             .map(|i| info_span!("entered_forever", i).entered())
             .collect();
         let after = profiler.stats().unwrap();
-        assert_eq!(after.series, warm.series + 20, "one series per depth entered");
+        assert_eq!(
+            after.series,
+            warm.series + 20,
+            "one series per depth entered"
+        );
         let p = profiler.snapshot().unwrap();
         assert_eq!(p.value(&["open_forever"], Metric::Spans), Some(100_010));
         while let Some(span) = entered.pop() {

@@ -59,7 +59,8 @@ fn one_root_in_four_is_profiled_and_stacks_past_the_limit_go_to_other() {
     let other = p.value(&["(other)"], Metric::Spans).unwrap();
     assert_eq!((own, other), (3, 17));
     assert_eq!(
-        p.value(&["cap_root", "capped"], Metric::AllocObjects).unwrap()
+        p.value(&["cap_root", "capped"], Metric::AllocObjects)
+            .unwrap()
             + p.value(&["(other)"], Metric::AllocObjects).unwrap(),
         20,
         "every allocation is in the profile"
