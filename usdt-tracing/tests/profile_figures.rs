@@ -253,6 +253,7 @@ fn wall_time_is_busy_plus_idle_and_within_the_thread_s_time() {
 }
 
 /// This thread's CPU time in nanoseconds.
+#[cfg(target_os = "linux")]
 fn thread_cpu() -> i64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
@@ -263,6 +264,7 @@ fn thread_cpu() -> i64 {
     ts.tv_sec * 1_000_000_000 + ts.tv_nsec
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn cpu_time_is_the_span_s_own() {
     std::thread::spawn(|| {
@@ -290,6 +292,44 @@ fn cpu_time_is_the_span_s_own() {
         assert!(
             cpu <= spent + 2_000,
             "{cpu} ns of CPU, the thread spent {spent}"
+        );
+    })
+    .join()
+    .unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn cpu_time_of_short_nested_spans_adds_up_to_the_thread_s() {
+    std::thread::spawn(|| {
+        profiler();
+        let before = snapshot();
+        let start = thread_cpu();
+        info_span!("cpu_tree").in_scope(|| {
+            for i in 0..20_000u64 {
+                // Children far shorter than a CPU clock read: charged their wall time,
+                // the difference settled at the next read.
+                info_span!("cpu_leaf").in_scope(|| std::hint::black_box(i.wrapping_mul(7)));
+                if i % 1000 == 0 {
+                    let until = thread_cpu() + 1_000_000;
+                    while thread_cpu() < until {}
+                }
+            }
+        });
+        let spent = thread_cpu() - start;
+        let after = snapshot();
+        let d = |names: &[&str]| delta(&before, &after, names, Metric::Cpu);
+        let (tree, leaf) = (d(&["cpu_tree"]), d(&["cpu_tree", "cpu_leaf"]));
+        assert!(tree > 20_000_000 && leaf > 0, "tree {tree}, leaves {leaf}");
+        // Everything between the outermost enter and exit, read at both ends.
+        let total = tree + leaf;
+        assert!(
+            total <= spent + 2_000,
+            "{total} of CPU in spans, {spent} spent"
+        );
+        assert!(
+            total * 10 >= spent * 9,
+            "{total} of CPU in spans, {spent} spent"
         );
     })
     .join()

@@ -58,6 +58,10 @@ struct Frame {
     again: bool,
 }
 
+/// How long a thread goes before it reads its CPU time again (see
+/// `ThreadState::transition`): some ten times what reading it costs.
+const CPU_READ_EVERY: u64 = 4_000;
+
 /// The rest of the thread's state, used by the layer's callbacks only.
 pub(crate) struct ThreadState {
     /// This thread's block; valid until `drop`.
@@ -66,8 +70,12 @@ pub(crate) struct ThreadState {
     stack: Vec<Frame>,
     /// When the innermost span last changed.
     last: u64,
-    /// The thread's CPU time then.
+    /// The thread's CPU time at the last read of it.
     cpu: CpuTime,
+    /// When that was.
+    cpu_read_at: u64,
+    /// User CPU time charged since then without reading it (see `transition`).
+    cpu_estimated: u64,
     /// Root spans seen, for sampling.
     roots: u64,
     /// Series already looked up by this thread.
@@ -107,6 +115,8 @@ impl ThreadState {
             stack: Vec::new(),
             last: 0,
             cpu: CpuTime::default(),
+            cpu_read_at: 0,
+            cpu_estimated: 0,
             roots: 0,
             cache: HashMap::default(),
         }
@@ -185,31 +195,49 @@ impl ThreadState {
     /// Charge the interval since the last transition to the innermost span, when either
     /// it or the span becoming innermost is profiled; returns the time now (0 when the
     /// clock was not needed).
+    ///
+    /// CPU time costs a system call to read (`getrusage`, some 300 ns), more than a short
+    /// span lasts. So the thread reads it only once [`CPU_READ_EVERY`] has passed since
+    /// its last read: an interval before that counts its wall time as user CPU time (a
+    /// thread running spans that short is running), and the read charges the difference
+    /// to the span innermost then, or to none outside spans. A span's CPU time is exact
+    /// to within what the thread did not run of its last [`CPU_READ_EVERY`].
     fn transition(&mut self, next_profiled: bool, s: &Settings) -> u64 {
         let top = self.stack.last().filter(|f| f.series != NONE).copied();
         if top.is_none() && !next_profiled {
             return 0;
         }
-        let now = if s.wall { clock::now() } else { 0 };
-        let cpu = if s.cpu {
-            clock::thread_cpu()
-        } else {
-            CpuTime::default()
-        };
-        if let Some(top) = top {
-            // SAFETY: a frame's row lives in this thread's block, alive while `self` is.
-            let row = unsafe { &*top.row };
-            if s.wall {
-                row.bump(Field::Busy, now.wrapping_sub(self.last));
-            }
-            if s.cpu {
-                row.bump(Field::CpuUser, cpu.user.saturating_sub(self.cpu.user));
-                row.bump(Field::CpuSystem, cpu.system.saturating_sub(self.cpu.system));
+        let now = if s.wall || s.cpu { clock::now() } else { 0 };
+        let interval = now.wrapping_sub(self.last);
+        // SAFETY: a frame's row lives in this thread's block, alive while `self` is.
+        let row = top.map(|top| unsafe { &*top.row });
+        if let (Some(row), true) = (row, s.wall) {
+            row.bump(Field::Busy, interval);
+        }
+        if s.cpu {
+            if now.wrapping_sub(self.cpu_read_at) < CPU_READ_EVERY {
+                self.cpu_estimated = self.cpu_estimated.wrapping_add(interval);
+                if let Some(row) = row {
+                    row.bump(Field::CpuUser, interval);
+                }
+            } else {
+                let cpu = clock::thread_cpu();
+                if let Some(row) = row {
+                    let user = cpu.user.wrapping_sub(self.cpu.user);
+                    row.bump(Field::CpuUser, user.wrapping_sub(self.cpu_estimated));
+                    row.bump(Field::CpuSystem, cpu.system.wrapping_sub(self.cpu.system));
+                }
+                self.read_cpu_as(cpu, now);
             }
         }
         self.last = now;
-        self.cpu = cpu;
         now
+    }
+
+    fn read_cpu_as(&mut self, cpu: CpuTime, now: u64) {
+        self.cpu = cpu;
+        self.cpu_read_at = now;
+        self.cpu_estimated = 0;
     }
 
     /// Span `id` (of `series`) was entered on this thread.
