@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import spans  # 5. the tracing layers (usdt-tracing)
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = ROOT / "target-bench"
@@ -738,8 +740,11 @@ def main():
     compile_s["labels"] = {k: v[0] for k, v in crates.items()}
     # The size needs release builds: the full run only.
     sizes = measure_size(crates) if "release" in profiles else None
+    section, spans_targets = spans.section(args, run, log, OUT, cargo_env())
     text, targets = report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s,
                            sizes, nprobes, time.monotonic() - t0, spread)
+    text = text.replace("## Reproduce", section + "## Reproduce", 1)
+    targets += spans_targets
     Path(args.output).write_text(text)
     log(f"wrote {args.output}")
     for name, ok, fig in targets:

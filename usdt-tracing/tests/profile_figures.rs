@@ -337,6 +337,29 @@ fn cpu_time_of_short_nested_spans_adds_up_to_the_thread_s() {
 }
 
 #[test]
+fn parents_are_explicit_contextual_or_none() {
+    std::thread::spawn(|| {
+        profiler();
+        let parent = info_span!("par_explicit");
+        // Outside the parent's scope, named as parent.
+        info_span!(parent: &parent, "par_child").in_scope(|| {
+            // Inside a span, but made a root.
+            info_span!(parent: None, "par_root").in_scope(|| {
+                // Contextual: the innermost entered span.
+                info_span!("par_inner").in_scope(|| {});
+            });
+        });
+        let p = snapshot();
+        let spans = |names: &[&str]| p.value(names, Metric::Spans).unwrap();
+        assert_eq!(spans(&["par_explicit", "par_child"]), 1);
+        assert_eq!(spans(&["par_root"]), 1);
+        assert_eq!(spans(&["par_root", "par_inner"]), 1);
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
 fn labels_come_from_fields_and_pass_to_children() {
     profiler();
     info_span!("lab_parent", tenant = "acme").in_scope(|| {

@@ -142,24 +142,31 @@ pub fn memory(label: &str, n: u64, settle: Duration, own: impl Fn() -> Option<u6
     );
 }
 
-/// The command line: `BIN cost CONFIG N`, `BIN bytes N`, `BIN memory N`.
+/// The command line: `BIN cost CONFIG N [SETTLE_MS]`, `BIN bytes N`,
+/// `BIN memory N [SETTLE_MS]`. SETTLE_MS: how long background threads get to finish
+/// their share of the work before it is counted (default: long enough for both
+/// profilers' threads, which sleep up to a second between rounds).
 pub struct Args {
     pub mode: String,
     pub config: String,
     pub n: u64,
+    pub settle: Option<Duration>,
 }
 
 pub fn args() -> Args {
     let a: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: BIN cost CONFIG N | BIN bytes N | BIN memory N";
+    let usage = "usage: BIN cost CONFIG N [SETTLE_MS] | BIN bytes N | BIN memory N [SETTLE_MS]";
     let mode = a.first().expect(usage).clone();
-    let (config, n) = match mode.as_str() {
-        "cost" | "loop" | "time" => (a.get(1).expect(usage).clone(), a.get(2)),
-        _ => (String::new(), a.get(1)),
+    let (config, rest) = match mode.as_str() {
+        "cost" => (a.get(1).expect(usage).clone(), &a[2..]),
+        _ => (String::new(), &a[1..]),
     };
     Args {
         mode,
         config,
-        n: n.expect(usage).parse().expect("N is a number"),
+        n: rest.first().expect(usage).parse().expect("N is a number"),
+        settle: rest
+            .get(1)
+            .map(|ms| Duration::from_millis(ms.parse().expect("SETTLE_MS is a number"))),
     }
 }

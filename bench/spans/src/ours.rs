@@ -34,7 +34,7 @@ fn install(config: &str) -> Option<Profiler> {
 
 fn main() {
     let a = common::args();
-    let settle = Duration::from_millis(1500);
+    let settle = a.settle.unwrap_or(Duration::from_millis(1500));
     match a.mode.as_str() {
         "cost" => {
             let profiler = install(&a.config);

@@ -40,7 +40,7 @@ fn install(config: &str) {
 fn main() {
     let a = common::args();
     // Its thread sleeps up to a second between rounds.
-    let settle = Duration::from_millis(2500);
+    let settle = a.settle.unwrap_or(Duration::from_millis(2500));
     match a.mode.as_str() {
         "cost" => {
             install(&a.config);

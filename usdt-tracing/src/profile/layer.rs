@@ -30,9 +30,19 @@ impl fmt::Debug for ProfileLayer {
     }
 }
 
-/// The series of a profiled span, kept in its extensions (and so dropped with it: a
-/// reused span id starts afresh).
+/// The series of a profiled span, kept in its extensions: dropped with them when the
+/// registry clears the span's slot after closing it, which is when the span counts as
+/// closed (so closing costs the layer no lookup), and a reused slot starts afresh.
 struct SpanSeries(u32);
+
+impl Drop for SpanSeries {
+    fn drop(&mut self) {
+        if settings::running() {
+            let series = self.0;
+            with_state(|state| state.closed(series, settings::get()));
+        }
+    }
+}
 
 /// The values of the label fields among a span's fields.
 struct Labels<'a> {
@@ -76,21 +86,28 @@ where
         if !settings::running() {
             return;
         }
-        let Some(span) = ctx.span(id) else {
-            return;
-        };
-        // A span is profiled when its parent is (sampling decides for roots only).
-        let parent = match span.parent() {
-            Some(parent) => match parent.extensions().get::<SpanSeries>() {
-                Some(series) => Some(series.0),
-                None => return,
+        // A span is profiled when its parent is (sampling decides for roots only). An
+        // explicit parent is looked up; a contextual one is the innermost span this layer
+        // saw entered on this thread, which the thread's state knows.
+        let explicit = match attrs.parent() {
+            Some(parent) => match series_of(&ctx, parent) {
+                NONE => return,
+                series => Some(Some(series)),
             },
+            None if attrs.is_root() => Some(None),
             None => None,
         };
         let s = self.settings;
-        with_state(|state| {
+        let series = with_state(|state| {
+            let parent = match explicit {
+                Some(parent) => parent,
+                None => match state.innermost() {
+                    Some(NONE) => return None,
+                    innermost => innermost,
+                },
+            };
             if parent.is_none() && !state.sample_root(s.sample) {
-                return;
+                return None;
             }
             let mut labels = Labels {
                 names: &s.labels,
@@ -107,8 +124,14 @@ where
             };
             let series = state.series(key, meta);
             state.created(series, s);
-            span.extensions_mut().insert(SpanSeries(series));
+            Some(series)
         });
+        if let (Some(Some(series)), Some(span)) = (series, ctx.span(id)) {
+            // Made outside the thread's state: the extension's drop (if the insert
+            // replaced one) uses it.
+            let _suspended = super::thread::Suspended::new();
+            span.extensions_mut().insert(SpanSeries(series));
+        }
     }
 
     fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
@@ -124,15 +147,5 @@ where
             return;
         }
         with_state(|state| state.exit(id.into_u64(), self.settings));
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        if !settings::running() {
-            return;
-        }
-        let series = series_of(&ctx, &id);
-        if series != NONE {
-            with_state(|state| state.closed(series, self.settings));
-        }
     }
 }

@@ -82,6 +82,22 @@ pub(crate) struct ThreadState {
     cache: HashMap<Key, u32, FxBuildHasher>,
 }
 
+/// Allocation counting suspended on this thread while it lives (the profiler's own code
+/// runs), resumed as it was when dropped.
+pub(crate) struct Suspended(*const Counters);
+
+impl Suspended {
+    pub(crate) fn new() -> Self {
+        Suspended(ALLOC.with(|a| a.current.replace(ptr::null())))
+    }
+}
+
+impl Drop for Suspended {
+    fn drop(&mut self) {
+        ALLOC.with(|a| a.current.set(self.0));
+    }
+}
+
 /// Run `f` on this thread's state (made on first use), with allocation counting
 /// suspended: whatever the profiler allocates is never charged to a span. `None` when the
 /// state is gone (the thread is exiting) or already in use further up the stack.
@@ -148,6 +164,12 @@ impl ThreadState {
             a.current.set(row);
             a.tag.set(tag);
         });
+    }
+
+    /// The series of the innermost span entered on this thread (`Some(NONE)` when it is
+    /// not profiled), `None` when none is entered.
+    pub(crate) fn innermost(&self) -> Option<u32> {
+        self.stack.last().map(|f| f.series)
     }
 
     /// Whether the next root span is profiled: one in `sample` per thread, the first one
