@@ -300,6 +300,32 @@ fn cpu_time_is_the_span_s_own() {
 
 #[cfg(target_os = "linux")]
 #[test]
+fn system_time_is_told_apart() {
+    std::thread::spawn(|| {
+        profiler();
+        let before = snapshot();
+        info_span!("cpu_syscalls").in_scope(|| {
+            // System calls for 100 ms of CPU: the kernel's share shows as system time.
+            let until = thread_cpu() + 100_000_000;
+            while thread_cpu() < until {
+                let _ = std::hint::black_box(std::fs::metadata("/"));
+            }
+        });
+        let after = snapshot();
+        let d = |m| delta(&before, &after, &["cpu_syscalls"], m);
+        let (cpu, system) = (d(Metric::Cpu), d(Metric::CpuSystem));
+        assert!(cpu >= 100_000_000, "{cpu}");
+        assert!(
+            system > 0 && system <= cpu,
+            "{system} of {cpu} in the kernel"
+        );
+    })
+    .join()
+    .unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
 fn cpu_time_of_short_nested_spans_adds_up_to_the_thread_s() {
     std::thread::spawn(|| {
         profiler();

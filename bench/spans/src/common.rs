@@ -25,32 +25,24 @@ pub fn workload(n: u64) {
 
 /// CPU time of the whole process (every thread), in nanoseconds.
 pub fn process_cpu() -> u64 {
-    cpu(libc::RUSAGE_SELF)
+    cpu_clock(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
 /// CPU time of the calling thread, in nanoseconds.
 pub fn thread_cpu() -> u64 {
-    cpu(libc::RUSAGE_THREAD)
+    cpu_clock(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
-/// CPU time of the calling thread, in nanoseconds, at the clock's full resolution.
-pub fn thread_cpu_ns() -> u64 {
+/// A CPU clock, read at its full resolution (brought up to date by the kernel, unlike
+/// `getrusage`, which moves at the clock tick).
+fn cpu_clock(clock: libc::clockid_t) -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: a valid timespec to write.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    unsafe { libc::clock_gettime(clock, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-fn cpu(who: libc::c_int) -> u64 {
-    // SAFETY: all-zero is a valid rusage.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid rusage to write.
-    unsafe { libc::getrusage(who, &mut usage) };
-    let ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
-    ns(usage.ru_utime) + ns(usage.ru_stime)
 }
 
 /// Bytes the C heap holds (every arena, mmapped blocks included).

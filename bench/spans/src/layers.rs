@@ -39,7 +39,9 @@ fn main() {
     let (mode, subscriber, case, n) = (&a[0], &a[1], &a[2], a[3].parse::<u64>().expect("N"));
     match subscriber.as_str() {
         "registry" => tracing_subscriber::registry().init(),
-        "probe" => tracing_subscriber::registry().with(ProbeLayer::new()).init(),
+        "probe" => tracing_subscriber::registry()
+            .with(ProbeLayer::new())
+            .init(),
         // A layer that does nothing: what any layer costs the registry.
         "identity" => tracing_subscriber::registry()
             .with(tracing_subscriber::layer::Identity::new())
@@ -60,9 +62,9 @@ fn main() {
             run(n / 10 + 1);
             let best = (0..7)
                 .map(|_| {
-                    let t0 = common::thread_cpu_ns();
+                    let t0 = common::thread_cpu();
                     run(n);
-                    (common::thread_cpu_ns() - t0) as f64 / n as f64
+                    (common::thread_cpu() - t0) as f64 / n as f64
                 })
                 .fold(f64::INFINITY, f64::min);
             println!("RESULT subscriber={subscriber} case={case} ns={best:.2}");

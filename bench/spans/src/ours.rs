@@ -41,7 +41,10 @@ fn main() {
             common::cost(&a.config, a.n, settle);
             // The profile holds every span: checked, not assumed.
             if let Some(p) = profiler {
-                let spans = p.finish().expect("a profile").total(usdt_tracing::Metric::Spans);
+                let spans = p
+                    .finish()
+                    .expect("a profile")
+                    .total(usdt_tracing::Metric::Spans);
                 let expected = 2 * (a.n + a.n / 10 + 1);
                 assert_eq!(spans, Some(expected as i64), "every span in the profile");
             }

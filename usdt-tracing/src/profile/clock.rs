@@ -28,43 +28,53 @@ pub(crate) fn now() -> u64 {
     u64::try_from(base.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// CPU time a thread has used, in nanoseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct CpuTime {
-    /// In user mode.
-    pub(crate) user: u64,
-    /// In the kernel on its behalf.
-    pub(crate) system: u64,
-}
-
-/// Whether [`thread_cpu`] can read a thread's own CPU time on this target:
-/// `getrusage(RUSAGE_THREAD)` on Linux, Android and FreeBSD.
+/// Whether a thread can read its own CPU time on this target ([`thread_cpu`] and
+/// [`thread_system`]): Linux, Android and FreeBSD.
 pub(crate) const CPU_SUPPORTED: bool = cfg!(any(
     target_os = "linux",
     target_os = "android",
     target_os = "freebsd"
 ));
 
-/// The calling thread's CPU time (microsecond resolution, as `getrusage` reports it).
+/// The calling thread's CPU time, user and system, in nanoseconds: exact to the
+/// moment (`CLOCK_THREAD_CPUTIME_ID` brings the thread's running time up to date).
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-pub(crate) fn thread_cpu() -> CpuTime {
-    let micros = |tv: libc::timeval| (tv.tv_sec as u64) * 1_000_000 + tv.tv_usec as u64;
+pub(crate) fn thread_cpu() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock exists on these targets.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (ts.tv_sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts.tv_nsec as u64)
+}
+
+/// The calling thread's CPU time in the kernel, in nanoseconds (`getrusage`). The kernel
+/// brings a running thread's user and system times up to date at its clock tick and when
+/// it is switched out, so this moves in steps of a tick (1 to 10 ms).
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+pub(crate) fn thread_system() -> u64 {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: `usage` is writable and large enough; RUSAGE_THREAD names the calling thread.
     if unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) } != 0 {
-        return CpuTime::default();
+        return 0;
     }
     // SAFETY: zero-initialized, then filled by a successful getrusage.
-    let usage = unsafe { usage.assume_init() };
-    CpuTime {
-        user: micros(usage.ru_utime) * 1000,
-        system: micros(usage.ru_stime) * 1000,
-    }
+    let tv = unsafe { usage.assume_init() }.ru_stime;
+    (tv.tv_sec as u64) * 1_000_000_000 + (tv.tv_usec as u64) * 1000
 }
 
 /// No per-thread CPU clock here: [`CPU_SUPPORTED`] is false and the builder refuses the
 /// metric, so this is never called.
 #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-pub(crate) fn thread_cpu() -> CpuTime {
-    CpuTime::default()
+pub(crate) fn thread_cpu() -> u64 {
+    0
+}
+
+/// As [`thread_cpu`].
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+pub(crate) fn thread_system() -> u64 {
+    0
 }

@@ -81,9 +81,12 @@ impl ProfileBuilder {
         self
     }
 
-    /// CPU time while entered: `cpu_user`, `cpu_sys` and `cpu`, read with
-    /// `getrusage(RUSAGE_THREAD)` (one system call per span entered and exited;
-    /// microsecond resolution). Linux, Android and FreeBSD.
+    /// CPU time while entered: `cpu_user`, `cpu_sys` and `cpu`. A thread reads its CPU
+    /// time (`CLOCK_THREAD_CPUTIME_ID`) at a span's enter or exit when 5 µs have passed
+    /// since its last read, and charges the intervals in between their wall time until
+    /// then; the kernel's share comes from `getrusage`, which the kernel brings up to date
+    /// at its clock tick, so short spans get system time in tick-sized pieces, right on
+    /// average. Linux, Android and FreeBSD.
     pub fn cpu(mut self, on: bool) -> Self {
         self.settings.cpu = on;
         self

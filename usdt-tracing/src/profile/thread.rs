@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 
 use rustc_hash::FxBuildHasher;
 
-use super::clock::{self, CpuTime};
+use super::clock;
 use super::counters::{self, Counters, Field, ThreadBlock, BLOCKS, PUBLISHED_FRAMES};
 use super::series::{self, Key, NONE};
 use super::settings::{self, Settings};
@@ -60,7 +60,11 @@ struct Frame {
 
 /// How long a thread goes before it reads its CPU time again (see
 /// `ThreadState::transition`): some ten times what reading it costs.
-const CPU_READ_EVERY: u64 = 4_000;
+const CPU_READ_EVERY: u64 = 5_000;
+
+/// How long a thread goes before it reads its system time again: it moves at the clock
+/// tick (1 ms at 1000 Hz, the shortest), so reading it more often finds nothing new.
+const SYSTEM_READ_EVERY: u64 = 1_000_000;
 
 /// The rest of the thread's state, used by the layer's callbacks only.
 pub(crate) struct ThreadState {
@@ -71,11 +75,15 @@ pub(crate) struct ThreadState {
     /// When the innermost span last changed.
     last: u64,
     /// The thread's CPU time at the last read of it.
-    cpu: CpuTime,
+    cpu: u64,
     /// When that was.
     cpu_read_at: u64,
-    /// User CPU time charged since then without reading it (see `transition`).
+    /// CPU time charged since then without reading it (see `transition`).
     cpu_estimated: u64,
+    /// The thread's system time at the last read of it, and when that was.
+    system: (u64, u64),
+    /// System time read and not charged yet.
+    system_owed: u64,
     /// Root spans seen, for sampling.
     roots: u64,
     /// Series already looked up by this thread.
@@ -130,9 +138,11 @@ impl ThreadState {
             block,
             stack: Vec::new(),
             last: 0,
-            cpu: CpuTime::default(),
+            cpu: 0,
             cpu_read_at: 0,
             cpu_estimated: 0,
+            system: (0, 0),
+            system_owed: 0,
             roots: 0,
             cache: HashMap::default(),
         }
@@ -218,12 +228,14 @@ impl ThreadState {
     /// it or the span becoming innermost is profiled; returns the time now (0 when the
     /// clock was not needed).
     ///
-    /// CPU time costs a system call to read (`getrusage`, some 300 ns), more than a short
-    /// span lasts. So the thread reads it only once [`CPU_READ_EVERY`] has passed since
-    /// its last read: an interval before that counts its wall time as user CPU time (a
-    /// thread running spans that short is running), and the read charges the difference
-    /// to the span innermost then, or to none outside spans. A span's CPU time is exact
-    /// to within what the thread did not run of its last [`CPU_READ_EVERY`].
+    /// CPU time costs a system call to read, more than a short span lasts. So the thread
+    /// reads it only once [`CPU_READ_EVERY`] has passed since its last read: an interval
+    /// before that counts its wall time (a thread running spans that short is running),
+    /// and the read charges the difference to the span innermost then, or to none outside
+    /// spans. The split into user and system time comes from `getrusage`, whose system
+    /// time moves at the clock tick: it is read at most every [`SYSTEM_READ_EVERY`], and
+    /// what it grew by is charged as system time (out of the CPU time read) to the spans
+    /// innermost at the next reads.
     fn transition(&mut self, next_profiled: bool, s: &Settings) -> u64 {
         let top = self.stack.last().filter(|f| f.series != NONE).copied();
         if top.is_none() && !next_profiled {
@@ -237,26 +249,40 @@ impl ThreadState {
             row.bump(Field::Busy, interval);
         }
         if s.cpu {
-            if now.wrapping_sub(self.cpu_read_at) < CPU_READ_EVERY {
-                self.cpu_estimated = self.cpu_estimated.wrapping_add(interval);
-                if let Some(row) = row {
-                    row.bump(Field::CpuUser, interval);
-                }
-            } else {
-                let cpu = clock::thread_cpu();
-                if let Some(row) = row {
-                    let user = cpu.user.wrapping_sub(self.cpu.user);
-                    row.bump(Field::CpuUser, user.wrapping_sub(self.cpu_estimated));
-                    row.bump(Field::CpuSystem, cpu.system.wrapping_sub(self.cpu.system));
-                }
-                self.read_cpu_as(cpu, now);
-            }
+            self.charge_cpu(row, now, interval);
         }
         self.last = now;
         now
     }
 
-    fn read_cpu_as(&mut self, cpu: CpuTime, now: u64) {
+    fn charge_cpu(&mut self, row: Option<&Counters>, now: u64, interval: u64) {
+        if now.wrapping_sub(self.cpu_read_at) < CPU_READ_EVERY {
+            self.cpu_estimated = self.cpu_estimated.wrapping_add(interval);
+            if let Some(row) = row {
+                row.bump(Field::CpuUser, interval);
+            }
+            return;
+        }
+        let cpu = clock::thread_cpu();
+        let spent = cpu.wrapping_sub(self.cpu);
+        if now.wrapping_sub(self.system.1) >= SYSTEM_READ_EVERY {
+            let system = clock::thread_system();
+            self.system_owed = self
+                .system_owed
+                .wrapping_add(system.wrapping_sub(self.system.0));
+            self.system = (system, now);
+        }
+        match row {
+            Some(row) => {
+                let system = self.system_owed.min(spent);
+                self.system_owed -= system;
+                let user = spent.wrapping_sub(self.cpu_estimated).wrapping_sub(system);
+                row.bump(Field::CpuUser, user);
+                row.bump(Field::CpuSystem, system);
+            }
+            // Outside spans: whose the system time was is unknown; nobody's.
+            None => self.system_owed = 0,
+        }
         self.cpu = cpu;
         self.cpu_read_at = now;
         self.cpu_estimated = 0;
