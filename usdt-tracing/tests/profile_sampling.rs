@@ -1,5 +1,10 @@
-//! Sampling profiles one root span in N with everything under it, and the series limit
-//! folds further stacks into `(other)` without losing their figures.
+//! Sampling profiles one root span in N with everything under it, the series limit folds
+//! further stacks into `(other)` without losing their figures, and the profiler writes
+//! its profile periodically and when it finishes.
+
+mod common;
+
+use std::time::{Duration, Instant};
 
 use tracing::info_span;
 use tracing_subscriber::prelude::*;
@@ -10,12 +15,16 @@ static ALLOCATOR: TrackingAllocator = TrackingAllocator::system();
 
 #[test]
 fn one_root_in_four_is_profiled_and_stacks_past_the_limit_go_to_other() {
+    let dir = std::env::temp_dir().join(format!("usdt-tracing-periodic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("profile.pb.gz");
     let (layer, profiler) = ProfileLayer::builder()
         .wall(false)
         .allocations(true)
         .label_fields(["tenant"])
         .sample_one_in(4)
         .max_series(6)
+        .write_every(Duration::from_millis(100), &file)
         .build()
         .unwrap();
     tracing_subscriber::registry().with(layer).init();
@@ -54,7 +63,28 @@ fn one_root_in_four_is_profiled_and_stacks_past_the_limit_go_to_other() {
     })
     .join()
     .unwrap();
+    // The periodic profile appears without being asked for.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no periodic profile in {}",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let p = profiler.finish().unwrap();
+    // The last one is written when the profiler finishes: everything is in it.
+    if usdt_tests::tracers::tool_available("go") {
+        let raw = common::parse_raw(&common::pprof(&["-raw"], &file));
+        assert_eq!(raw.value(&["sampled_root"], "spans"), 25);
+        assert_eq!(raw.value(&["(other)"], "spans"), 17);
+        assert_eq!(
+            raw.total("alloc_objects"),
+            p.total(Metric::AllocObjects).unwrap()
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
     let own = p.value(&["cap_root", "capped"], Metric::Spans).unwrap();
     let other = p.value(&["(other)"], Metric::Spans).unwrap();
     assert_eq!((own, other), (3, 17));

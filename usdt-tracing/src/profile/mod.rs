@@ -108,9 +108,13 @@ impl ProfileBuilder {
         self
     }
 
-    /// Every metric: wall, CPU, allocations and heap.
+    /// Every metric this target can measure: wall, allocations and heap, and CPU time
+    /// where a thread can read its own (Linux, Android, FreeBSD).
     pub fn all(self) -> Self {
-        self.wall(true).cpu(true).allocations(true).heap(true)
+        self.wall(true)
+            .cpu(clock::CPU_SUPPORTED)
+            .allocations(true)
+            .heap(true)
     }
 
     /// Turn these span fields into pprof labels: a span's samples carry the values they
