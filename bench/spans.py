@@ -13,8 +13,10 @@ The fixtures are `bench/spans` (a Cargo workspace of its own: `spans-layers`, `s
 `spans-tprof`). `run.py` calls `section()`.
 """
 
+import datetime
 import re
 import statistics
+import subprocess
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -67,7 +69,7 @@ def measure(args, run, log, out_dir, env):
     r = {"n_cost": n_cost, "n_memory": n_memory, "n_bytes": n_bytes, "rounds": rounds,
          "n_loop": n_loop, "n_time": n_time}
 
-    subscribers = ["registry", "identity", "probe"]
+    subscribers = ["registry", "identity", "flag", "probe"]
     for sub in subscribers:
         for case in ["enter_exit", "event"]:
             r[("insn", sub, case)] = callgrind(out_dir, run, layers, sub, case, n_loop)
@@ -113,24 +115,37 @@ def kib(b):
     return f"{b / 1024:,.1f} KiB"
 
 
+def provenance():
+    """When, and at which commit (with usdt-tracing or bench/spans changed or not)."""
+    git = lambda *a: subprocess.run(["git", "-C", str(BENCH.parent), *a], text=True,
+                                    capture_output=True).stdout.strip()
+    dirty = git("status", "--porcelain", "--", "usdt-tracing", "bench/spans")
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{date}, commit {git('rev-parse', '--short', 'HEAD')}{' with changes' if dirty else ''}"
+
+
 def report(r):
     L, targets = [], []
     L.append("## 5. `tracing` layers (usdt-tracing)\n")
+    L.append(f"Measured {provenance()}.\n")
 
     # Probe layer, untraced
     L.append(f"**Untraced `ProbeLayer`** against the registry alone: a span entered and exited, and "
              f"an `info!` event with one field, per operation. Instructions: callgrind over "
              f"{r['n_loop']:,} operations; nanoseconds: the thread's CPU time over {r['n_time']:,} "
-             f"operations, least of 7 rounds, median of {r['rounds']} runs. \"+ Identity\" is "
-             f"`tracing_subscriber::layer::Identity`, a layer that does nothing and inlines away: "
-             f"any layer that acts after the registry adds a call level it does not.\n")
-    L.append("| operation | registry | + Identity | + ProbeLayer | ProbeLayer / registry |")
-    L.append("|---|---|---|---|---|")
+             f"operations, least of 7 rounds, median of {r['rounds']} runs. For scale, two layers "
+             f"that are not probes: `tracing_subscriber::layer::Identity`, which does nothing and "
+             f"inlines away, and a layer whose callbacks test one flag (clear), as the probe's "
+             f"gate does: the least any layer costs that may act after the registry's own work, "
+             f"since `Layered` then calls the registry instead of jumping to it.\n")
+    L.append("| operation | registry | + Identity | + flag test | + ProbeLayer | ProbeLayer / registry | "
+             "ProbeLayer / flag test |")
+    L.append("|---|---|---|---|---|---|---|")
     for unit, key, digits in [("instructions", "insn", 1), ("ns", "ns", 2)]:
         for case, label in [("enter_exit", "span enter + exit"), ("event", "event")]:
-            reg, ident, probe = (r[(key, s, case)] for s in ["registry", "identity", "probe"])
-            L.append(f"| {label}, {unit} | {reg:.{digits}f} | {ident:.{digits}f} | {probe:.{digits}f} | "
-                     f"{probe / reg:.2f}x |")
+            reg, ident, flag, probe = (r[(key, s, case)] for s in ["registry", "identity", "flag", "probe"])
+            L.append(f"| {label}, {unit} | {reg:.{digits}f} | {ident:.{digits}f} | {flag:.{digits}f} | "
+                     f"{probe:.{digits}f} | {probe / reg:.2f}x | {probe / flag:.2f}x |")
             targets.append((f"ProbeLayer untraced, {label}: {unit} <= 1.2x the registry alone",
                             probe <= 1.2 * reg, f"{probe:.{digits}f} vs {reg:.{digits}f} ({probe / reg:.2f}x)"))
     L.append("")

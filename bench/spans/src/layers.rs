@@ -3,14 +3,48 @@
 //! `time` times. Also the system allocator's heap per allocation, the baseline of
 //! `bytes`.
 //!
-//! `spans-layers loop|time registry|probe enter_exit|event N`, `spans-layers bytes N`.
+//! `spans-layers loop|time registry|identity|flag|probe enter_exit|event N`,
+//! `spans-layers bytes N`.
 
 mod common;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 use usdt_tracing::ProbeLayer;
+
+/// Tests a flag (clear unless `SPANS_FLAG` is set) in every callback the benchmark makes.
+struct FlagLayer;
+
+static FLAG: AtomicBool = AtomicBool::new(false);
+
+#[cold]
+#[inline(never)]
+fn flagged() {
+    black_box(());
+}
+
+impl<S: tracing::Subscriber> Layer<S> for FlagLayer {
+    fn on_enter(&self, _: &tracing::span::Id, _: Context<'_, S>) {
+        if FLAG.load(Ordering::Relaxed) {
+            flagged();
+        }
+    }
+
+    fn on_exit(&self, _: &tracing::span::Id, _: Context<'_, S>) {
+        if FLAG.load(Ordering::Relaxed) {
+            flagged();
+        }
+    }
+
+    fn on_event(&self, _: &tracing::Event<'_>, _: Context<'_, S>) {
+        if FLAG.load(Ordering::Relaxed) {
+            flagged();
+        }
+    }
+}
 
 #[export_name = "loop_enter_exit"]
 #[inline(never)]
@@ -42,10 +76,17 @@ fn main() {
         "probe" => tracing_subscriber::registry()
             .with(ProbeLayer::new())
             .init(),
-        // A layer that does nothing: what any layer costs the registry.
+        // A layer that does nothing: it inlines away.
         "identity" => tracing_subscriber::registry()
             .with(tracing_subscriber::layer::Identity::new())
             .init(),
+        // A layer whose callbacks test a flag, as a probe's gate does: what acting after
+        // the registry costs at the least.
+        "flag" => {
+            // Set from outside, so the compiler cannot know it stays clear.
+            FLAG.store(std::env::var_os("SPANS_FLAG").is_some(), Ordering::Relaxed);
+            tracing_subscriber::registry().with(FlagLayer).init()
+        }
         other => panic!("unknown subscriber {other}"),
     }
     let span = tracing::info_span!("bench");
