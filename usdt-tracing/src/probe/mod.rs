@@ -22,9 +22,10 @@ usdt::dtrace_provider!("tracing.d");
 /// `event` (see the [crate docs](crate#spans-and-events-as-probes) for their arguments and
 /// for bpftrace one-liners that read them).
 ///
-/// While nobody traces a probe, its site is a compare and a branch: the layer looks up
-/// nothing, formats nothing and allocates nothing. While a tracer has it enabled, the layer
-/// formats the fields (one `String` per formatted list) and hands them over.
+/// While nobody traces a probe, its callback is a compare, a branch and a return: the
+/// layer looks up nothing, formats nothing and allocates nothing. While a tracer has it
+/// enabled, the layer formats the fields into a buffer on its stack and hands them over
+/// (it allocates only the first time it passes a span name or target, kept as a C string).
 ///
 /// On illumos, FreeBSD and macOS, call [`usdt::register_probes`] once, as for any provider;
 /// on targets without probes the layer compiles and does nothing.
@@ -46,7 +47,9 @@ impl ProbeLayer {
 // callback declares uninitialized (see `text`): so the untraced callback is the gate and
 // a return, with no stack frame to set up. Names pass as `&CStr` (see `names`), so the
 // callbacks inlined into the subscriber's (enter, exit, close) add no buffer to their
-// frames; those that take text are not inlined.
+// frames, and enter and exit find what they pass through the dispatcher, so the
+// subscriber keeps little or nothing across its own work for them; those that take text
+// are not inlined.
 
 /// The name of span `id`, or `""` when the registry no longer knows it.
 #[cold]
