@@ -3,10 +3,9 @@
 //! threads that come and go leave it where it was, and every span still reaches the
 //! profile.
 
-use std::sync::OnceLock;
+mod common;
 
 use tracing::info_span;
-use tracing_subscriber::prelude::*;
 use usdt_tracing::{Metric, ProfileLayer, Profiler, TrackingAllocator};
 
 #[global_allocator]
@@ -19,15 +18,7 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn profiler() -> &'static Profiler {
-    static PROFILER: OnceLock<Profiler> = OnceLock::new();
-    PROFILER.get_or_init(|| {
-        let (layer, profiler) = ProfileLayer::builder()
-            .all()
-            .build()
-            .expect("the profiler builds");
-        tracing_subscriber::registry().with(layer).init();
-        profiler
-    })
+    common::profiler(|| ProfileLayer::builder().all())
 }
 
 /// `n` spans `bulk` with a child `bulk_child` each, allocating a little.

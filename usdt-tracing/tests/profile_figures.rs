@@ -6,28 +6,19 @@
 //! One profiler per process: every test here shares it, with its own span names, and
 //! compares snapshots taken before and after its work.
 
+mod common;
+
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use tracing::info_span;
-use tracing_subscriber::prelude::*;
 use usdt_tracing::{Metric, Profile, ProfileLayer, Profiler, TrackingAllocator};
 
 #[global_allocator]
 static ALLOCATOR: TrackingAllocator = TrackingAllocator::system();
 
 fn profiler() -> &'static Profiler {
-    static PROFILER: OnceLock<Profiler> = OnceLock::new();
-    PROFILER.get_or_init(|| {
-        let (layer, profiler) = ProfileLayer::builder()
-            .all()
-            .label_fields(["tenant"])
-            .build()
-            .expect("the profiler builds");
-        tracing_subscriber::registry().with(layer).init();
-        profiler
-    })
+    common::profiler(|| ProfileLayer::builder().all().label_fields(["tenant"]))
 }
 
 fn snapshot() -> Profile {

@@ -4,12 +4,12 @@
 //! counts: the profile's allocations and heap in use of the span that made them are
 //! exactly the operations made in it.
 
+mod common;
+
 use std::alloc::{alloc, alloc_zeroed, dealloc, realloc, Layout};
-use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use tracing::info_span;
-use tracing_subscriber::prelude::*;
 use usdt_tracing::{Metric, ProfileLayer, Profiler, TrackingAllocator};
 
 #[global_allocator]
@@ -17,15 +17,7 @@ static ALLOCATOR: TrackingAllocator = TrackingAllocator::system();
 
 /// The profiler of this test binary, with the layer as the global subscriber.
 fn profiler() -> &'static Profiler {
-    static PROFILER: OnceLock<Profiler> = OnceLock::new();
-    PROFILER.get_or_init(|| {
-        let (layer, profiler) = ProfileLayer::builder()
-            .heap(true)
-            .build()
-            .expect("the profiler builds");
-        tracing_subscriber::registry().with(layer).init();
-        profiler
-    })
+    common::profiler(|| ProfileLayer::builder().heap(true))
 }
 
 /// One step of a sequence run against the allocator.

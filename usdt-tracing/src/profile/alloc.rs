@@ -139,38 +139,42 @@ fn mark_installed() {
     }
 }
 
-// SAFETY: every block handed out is `layout.size()` usable bytes, aligned to
-// `layout.align()`, inside a block of the inner allocator that is returned to it with the
-// same outer layout; the tag bytes are never handed out.
-unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
+impl<A: GlobalAlloc> TrackingAllocator<A> {
+    /// A block for `layout` from the inner allocator's `alloc` or `alloc_zeroed`, with the
+    /// tag after it.
+    ///
+    /// # Safety
+    /// As for [`GlobalAlloc::alloc`].
     #[inline]
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+    unsafe fn allocate(&self, layout: Layout, alloc: unsafe fn(&A, Layout) -> *mut u8) -> *mut u8 {
         mark_installed();
         let Some(outer) = outer(layout) else {
             return std::ptr::null_mut();
         };
         // SAFETY: `outer` is a valid layout of non-zero size.
-        let ptr = unsafe { self.inner.alloc(outer) };
+        let ptr = unsafe { alloc(&self.inner, outer) };
         if !ptr.is_null() {
             // SAFETY: the block has room for the tag.
             unsafe { write_tag(ptr, layout.size(), allocated(layout.size())) };
         }
         ptr
     }
+}
+
+// SAFETY: every block handed out is `layout.size()` usable bytes, aligned to
+// `layout.align()`, inside a block of the inner allocator that is returned to it with the
+// same outer layout; the tag bytes are never handed out.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for TrackingAllocator<A> {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { self.allocate(layout, A::alloc) }
+    }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        mark_installed();
-        let Some(outer) = outer(layout) else {
-            return std::ptr::null_mut();
-        };
-        // SAFETY: as in `alloc`.
-        let ptr = unsafe { self.inner.alloc_zeroed(outer) };
-        if !ptr.is_null() {
-            // SAFETY: as in `alloc`.
-            unsafe { write_tag(ptr, layout.size(), allocated(layout.size())) };
-        }
-        ptr
+        // SAFETY: the caller's contract, passed on.
+        unsafe { self.allocate(layout, A::alloc_zeroed) }
     }
 
     #[inline]

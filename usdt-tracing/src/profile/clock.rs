@@ -5,13 +5,20 @@
 #[cfg(unix)]
 #[inline]
 pub(crate) fn now() -> u64 {
+    read(libc::CLOCK_MONOTONIC)
+}
+
+/// Clock `id`, in nanoseconds.
+#[cfg(unix)]
+#[inline]
+fn read(id: libc::clockid_t) -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC exists on every Unix
-    // this crate builds for, so the call cannot fail.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    // SAFETY: `ts` is a valid, writable timespec; the clocks read here exist on every
+    // target that reads them, so the call cannot fail.
+    unsafe { libc::clock_gettime(id, &mut ts) };
     (ts.tv_sec as u64)
         .wrapping_mul(1_000_000_000)
         .wrapping_add(ts.tv_nsec as u64)
@@ -40,15 +47,7 @@ pub(crate) const CPU_SUPPORTED: bool = cfg!(any(
 /// moment (`CLOCK_THREAD_CPUTIME_ID` brings the thread's running time up to date).
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 pub(crate) fn thread_cpu() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock exists on these targets.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (ts.tv_sec as u64)
-        .wrapping_mul(1_000_000_000)
-        .wrapping_add(ts.tv_nsec as u64)
+    read(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
 /// The calling thread's CPU time in the kernel, in nanoseconds (`getrusage`). The kernel

@@ -92,7 +92,7 @@ pub(crate) struct ThreadBlock {
 }
 
 impl ThreadBlock {
-    fn new() -> Self {
+    const fn new() -> Self {
         ThreadBlock {
             rows: SegVec::new(),
             dead: AtomicBool::new(false),
@@ -113,15 +113,7 @@ impl ThreadBlock {
 
 /// Rows for frees made by threads that have no block (they never entered a profiled span,
 /// or their thread-local state is gone): updated with atomic read-modify-writes.
-pub(crate) static SHARED: ThreadBlock = ThreadBlock {
-    rows: SegVec::new(),
-    dead: AtomicBool::new(false),
-    depth: AtomicU32::new(0),
-    frame_series: [const { AtomicU32::new(0) }; PUBLISHED_FRAMES],
-    frame_at: [const { AtomicU64::new(0) }; PUBLISHED_FRAMES],
-    top: AtomicU32::new(0),
-    since: AtomicU64::new(0),
-};
+pub(crate) static SHARED: ThreadBlock = ThreadBlock::new();
 
 /// A block owned by [`BLOCKS`], freed by whoever removes it from there.
 #[derive(Clone, Copy)]

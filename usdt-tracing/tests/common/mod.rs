@@ -1,4 +1,4 @@
-//! What the tests that run this crate's examples share: building an example, and reading
+//! What the tests share: the profiler of a test binary, building an example, and reading
 //! what `go tool pprof -raw` prints.
 
 #![allow(dead_code)]
@@ -6,10 +6,25 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Duration;
+
+use tracing_subscriber::prelude::*;
+use usdt_tracing::{ProfileBuilder, Profiler};
 
 use usdt_tests::nested::{build, cargo, nested_target_dir, workspace_root};
 use usdt_tests::run::run;
+
+/// The profiler of this test binary (one per process), built by `builder` on first use,
+/// with its layer in the global subscriber.
+pub fn profiler(builder: impl FnOnce() -> ProfileBuilder) -> &'static Profiler {
+    static PROFILER: OnceLock<Profiler> = OnceLock::new();
+    PROFILER.get_or_init(|| {
+        let (layer, profiler) = builder().build().expect("the profiler builds");
+        tracing_subscriber::registry().with(layer).init();
+        profiler
+    })
+}
 
 /// Build this crate's example `name` (debug) in the nested target directory the
 /// workspace's tests share, and return its path.
