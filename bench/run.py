@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-import dynamic
+import dynamic  # 4. run-time providers (usdt-dynamic)
+import spans  # 5. the tracing layers (usdt-tracing)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -758,10 +759,13 @@ def main():
     # The size needs release builds: the full run only.
     sizes = measure_size(crates) if "release" in profiles else None
     dyn = dynamic.measure(args, run, cargo_env(), OUT, log, callgrind_ir)
+    section, spans_targets = spans.section(args, run, log, OUT, cargo_env())
     text, targets = report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s,
                            sizes, nprobes, time.monotonic() - t0, spread)
     dyn_text, dyn_targets = dynamic.report(dyn)
     text, targets = text + dyn_text, targets + dyn_targets
+    text = text.replace("## Reproduce", section + "## Reproduce", 1)
+    targets += spans_targets
     Path(args.output).write_text(text)
     log(f"wrote {args.output}")
     for name, ok, fig in targets:
