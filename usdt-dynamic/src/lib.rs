@@ -64,7 +64,7 @@
 //!   is-enabled and probe sequences DTrace's `fasttrap` traces) and a DOF document built
 //!   with the `dof` crate, submitted to the DTrace helper device and removed on unload. At
 //!   most 6 arguments on x86_64, 8 on aarch64 (the argument registers).
-//! - **Elsewhere**, or without the `probes` feature: providers load, `is_enabled()` is
+//! - **Elsewhere**, or built with `--cfg usdt_disable_probes` (as `usdt`'s static probes): providers load, `is_enabled()` is
 //!   false, `fire` returns at once.
 //!
 //! A probe handle keeps its provider's object mapped: a provider unloaded or dropped while

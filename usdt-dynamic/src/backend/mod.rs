@@ -6,11 +6,11 @@
 //!   `Copy`, valid while the image it came from is alive;
 //! - `MAX_ARGS`: the most arguments a probe may have there.
 
-/// Items for Linux x86_64 and aarch64 with the `probes` feature.
+/// Items for Linux x86_64 and aarch64 unless built with `--cfg usdt_disable_probes`.
 macro_rules! if_linux {
     ($($item:item)*) => {$(
         #[cfg(all(
-            feature = "probes",
+            not(usdt_disable_probes),
             target_os = "linux",
             any(target_arch = "x86_64", target_arch = "aarch64")
         ))]
@@ -18,11 +18,11 @@ macro_rules! if_linux {
     )*};
 }
 
-/// Items for the DTrace platforms (x86_64 and aarch64) with the `probes` feature.
+/// Items for the DTrace platforms (x86_64 and aarch64) unless built with `--cfg usdt_disable_probes`.
 macro_rules! if_dtrace {
     ($($item:item)*) => {$(
         #[cfg(all(
-            feature = "probes",
+            not(usdt_disable_probes),
             any(
                 target_os = "illumos",
                 target_os = "solaris",
@@ -35,11 +35,11 @@ macro_rules! if_dtrace {
     )*};
 }
 
-/// Items for every other target, and for any target without the `probes` feature.
+/// Items for every other target, and for any target built with `--cfg usdt_disable_probes`.
 macro_rules! if_none {
     ($($item:item)*) => {$(
         #[cfg(not(all(
-            feature = "probes",
+            not(usdt_disable_probes),
             any(
                 target_os = "linux",
                 target_os = "illumos",
@@ -76,7 +76,7 @@ if_none! {
 #[cfg(target_os = "linux")]
 #[cfg_attr(
     not(all(
-        feature = "probes",
+        not(usdt_disable_probes),
         any(target_arch = "x86_64", target_arch = "aarch64")
     )),
     allow(dead_code)
@@ -87,7 +87,7 @@ pub(crate) mod elf;
 /// kernel convention, so that they are tested on every host.
 #[cfg_attr(
     not(all(
-        feature = "probes",
+        not(usdt_disable_probes),
         any(
             target_os = "illumos",
             target_os = "solaris",
