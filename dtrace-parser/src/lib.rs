@@ -1,19 +1,5 @@
-//! Reads DTrace provider definition files (`.d`) into a typed model.
-//!
-//! ```
-//! let file = dtrace_parser::parse(
-//!     "provider db { probe query__start(const char *sql, uint64_t id); };",
-//!     "db.d",
-//! )?;
-//! let probe = &file.providers[0].probes[0];
-//! assert_eq!(probe.dtrace_name(), "query-start");
-//! assert_eq!(probe.args[0].kind, dtrace_parser::ArgKind::String);
-//! assert_eq!(probe.args[1].kind.rust_type(), "u64");
-//! # Ok::<(), dtrace_parser::Error>(())
-//! ```
-//!
-//! The grammar, the type table and the preprocessor policy are described in
-//! the crate's README.
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // `Error` is returned by value as part of the public API; it is built once per
 // failed parse, so its size costs nothing worth boxing for.

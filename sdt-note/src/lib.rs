@@ -24,6 +24,7 @@
 //! Writers: the `usdt` crate's probe sites emit the note in assembly
 //! (`usdt/src/site/stapsdt.rs`) and the code generator spells the sizes
 //! (`usdt-impl`'s `ArgType::note_size`); [`ArgSize`]'s `Display` is the same spelling.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod argument;
 mod error;

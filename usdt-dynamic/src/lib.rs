@@ -123,6 +123,7 @@
 //!
 //! The workspace's `usdt-stapsdt` crate builds `libstapsdt.so`, libstapsdt's C API over
 //! this crate, which programs and language bindings written for libstapsdt load unchanged.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod args;
 mod backend;

@@ -10,6 +10,7 @@
 //!   cannot.
 //!
 //! Users depend on `usdt`, not on this crate.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod record;
 pub mod register;

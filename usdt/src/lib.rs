@@ -103,6 +103,7 @@
 //! - illumos, FreeBSD, macOS: DTrace probe records, registered with the kernel as the
 //!   program or library loads (see [`register_probes`]).
 //! - Anything else: nothing.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod error;
