@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 // `Error` is returned by value as part of the public API; it is built once per
 // failed parse, so its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
