@@ -1,5 +1,5 @@
-//! DTrace platforms: the probes' stubs ([`super::stubs`]) in a page of executable memory
-//! and their DOF document, submitted to the helper device and removed on unload.
+//! DTrace platforms: the probes' [`stubs`] in a page of executable memory and their DOF
+//! document, submitted to the helper device and removed on unload.
 
 use std::sync::Mutex;
 
