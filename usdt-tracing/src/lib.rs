@@ -4,7 +4,7 @@
 mod probe;
 mod profile;
 
-pub use probe::ProbeLayer;
+pub use probe::{ProbeLayer, ProbeSubscriber};
 pub use profile::{
     Frame, Metric, Profile, ProfileBuilder, ProfileError, ProfileLayer, Profiler, Sample, Stats,
     TrackingAllocator, TAG_BYTES,
