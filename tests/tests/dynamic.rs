@@ -357,7 +357,12 @@ fn usdt_list(pid: u32, name: &str) -> (Option<bool>, String) {
         .probes
         .iter()
         .find(|s| s.module == "memfd:dynprov" && s.name == name)
-        .unwrap_or_else(|| panic!("no dynprov:{name} in the memfd object: {:#?}", listed.probes));
+        .unwrap_or_else(|| {
+            panic!(
+                "no dynprov:{name} in the memfd object: {:#?}",
+                listed.probes
+            )
+        });
     (site.enabled, site.argument_types())
 }
 

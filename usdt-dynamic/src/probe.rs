@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use usdt::__private::StrBuf;
+use usdt_impl::StrBuf;
 
 use crate::args::{Args, Signature, Words, MAX_ARGS};
 use crate::backend::Site;

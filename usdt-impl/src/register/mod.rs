@@ -45,30 +45,14 @@
 
 mod table;
 
-#[cfg(all(
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 mod helper;
 
 pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
 
 /// The helper device's requests and this target's site conventions, for documents built at
 /// run time (run-time providers).
-#[cfg(all(
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 pub use helper::{add_dof, remove_dof, ARCH, FLAVOR};
 
 use crate::record::{RecordError, Site};
@@ -130,27 +114,11 @@ pub fn build_dof(
 /// probes succeeds without opening the device. On targets without DTrace this does nothing
 /// and succeeds.
 pub fn register() -> Result<(), RegisterError> {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         helper::register()
     }
-    #[cfg(not(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )))]
+    #[cfg(not(usdt_backend = "dtrace"))]
     {
         Ok(())
     }
@@ -168,15 +136,7 @@ pub const DEBUG_AT_LOAD: &str = "DTRACE_DOF_INIT_DEBUG";
 /// `DTRACE_DOF_INIT_DISABLE` is set. Errors are kept for [`register`] to return (and
 /// printed when `DTRACE_DOF_INIT_DEBUG` is set); nothing unwinds out of it.
 pub extern "C" fn register_at_load() {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         if std::env::var_os(DISABLE_AT_LOAD).is_some() {
             return;
@@ -196,15 +156,7 @@ pub extern "C" fn register_at_load() {
 /// probes back from DTrace (`DTRACEHIOC_REMOVE`) if they were registered, and frees the
 /// DOF document.
 pub extern "C" fn unregister_at_unload() {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         let _ = std::panic::catch_unwind(helper::unregister);
     }

@@ -7,47 +7,19 @@
 //! argument a binding name, the note's size (`-4`, `8`, `8f`), the native C type, and how
 //! the value becomes a register (see `__prepare!`).
 
-#[cfg(all(
-    not(usdt_disable_probes),
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+// The backend is the cfg `usdt_backend`, which `usdt-impl`'s build script decides for the
+// target (its `src/backend.rs` lists the targets of each).
+#[cfg(usdt_backend = "stapsdt")]
 mod stapsdt;
-#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "aarch64"))]
+#[cfg(all(usdt_backend = "stapsdt", target_arch = "aarch64"))]
 mod stapsdt_aarch64;
-#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "x86_64"))]
+#[cfg(all(usdt_backend = "stapsdt", target_arch = "x86_64"))]
 mod stapsdt_x86_64;
 
-#[cfg(all(
-    not(usdt_disable_probes),
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 mod dtrace;
 
-#[cfg(not(all(
-    not(usdt_disable_probes),
-    any(
-        all(
-            target_os = "linux",
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ),
-        all(
-            any(
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        )
-    )
-)))]
+#[cfg(usdt_backend = "none")]
 mod none;
 
 /// A probe macro's expansion: the value the user wrote (a closure, or anything callable),
