@@ -1,6 +1,7 @@
 //! The provider model: what every front door produces and the code generator consumes.
 
-use dtrace_parser::{ArgKind, Span};
+use dtrace_parser::{ArgKind, IntWidth, Span};
+use sdt_note::ArgSize;
 
 /// A provider: a named group of probes.
 #[derive(Debug, Clone)]
@@ -31,16 +32,10 @@ pub struct Probe {
 /// The type of one probe argument.
 #[derive(Debug, Clone)]
 pub enum ArgType {
-    /// A C type the tracer understands natively: an integer, a float, a string or a pointer.
+    /// A value the tracer understands natively: an integer, `bool`, a float, a string or a
+    /// pointer, as a D file's C type or a Rust primitive declares it. The closure returns
+    /// the kind's Rust type ([`ArgKind::rust_type`]: `u8`, `usize` for `size_t`, `&str`...).
     Native(ArgKind),
-    /// A Rust primitive declared in a `#[usdt::provider]` module: the closure must return
-    /// exactly `rust`; `kind` is how the tracer sees it.
-    Primitive {
-        /// How the tracer sees the value.
-        kind: ArgKind,
-        /// The declared Rust type (`usize`, `u8`, `f64`, ...): a primitive, so an identifier.
-        rust: proc_macro2::Ident,
-    },
     /// `&usdt::UniqueId`: passed as its `u64`.
     UniqueId,
     /// Any `serde::Serialize` type `T` (its tokens, outer references removed), passed as a
@@ -78,24 +73,27 @@ impl ArgType {
         )
     }
 
-    /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
-    pub fn native_type(&self) -> String {
+    /// How the tracer sees the value: a `UniqueId` is a `uint64_t`, a serialized value a
+    /// string.
+    pub fn kind(&self) -> ArgKind {
         match self {
-            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.native_type(),
-            ArgType::UniqueId => "uint64_t".to_owned(),
-            ArgType::Serializable(_) | ArgType::SerializableSlice(_) => "char *".to_owned(),
+            ArgType::Native(kind) => kind.clone(),
+            ArgType::UniqueId => ArgKind::Integer {
+                signed: false,
+                width: IntWidth::Bits(64),
+            },
+            ArgType::Serializable(_) | ArgType::SerializableSlice(_) => ArgKind::String,
         }
     }
 
-    /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
-    /// signed, `f` for floating point.
-    pub fn note_size(&self) -> String {
-        match self {
-            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.note_size(),
-            ArgType::UniqueId | ArgType::Serializable(_) | ArgType::SerializableSlice(_) => {
-                "8".to_owned()
-            }
-        }
+    /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
+    pub fn native_type(&self) -> String {
+        self.kind().native_type()
+    }
+
+    /// The size of its SystemTap note argument (`-4`, `8`, `8f` when displayed).
+    pub fn note_size(&self) -> ArgSize {
+        self.kind().note_size()
     }
 }
 
@@ -120,22 +118,8 @@ pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
         .collect()
 }
 
-/// A D argument in the model. The pointer-sized integers keep their width as `isize` and
-/// `usize` in Rust, which is what Rust code has at hand for them (`buf.len()`).
+/// A D argument in the model: the type the parser resolved, aliases and all (a `typedef`
+/// of `size_t` is `usize` as `size_t` is).
 fn arg_type(arg: &dtrace_parser::Argument) -> ArgType {
-    let base = arg
-        .c_type
-        .split_whitespace()
-        .filter(|w| !matches!(*w, "const" | "volatile"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rust = match base.as_str() {
-        "intptr_t" | "ssize_t" | "ptrdiff_t" => "isize",
-        "uintptr_t" | "size_t" => "usize",
-        _ => return ArgType::Native(arg.kind.clone()),
-    };
-    ArgType::Primitive {
-        kind: arg.kind.clone(),
-        rust: proc_macro2::Ident::new(rust, proc_macro2::Span::call_site()),
-    }
+    ArgType::Native(arg.kind.clone())
 }

@@ -14,6 +14,7 @@ use syn::{FnArg, Item, ItemFn, ItemMod, ItemUse, Token, Type, UseTree, Visibilit
 
 use crate::options::{self, KeyValue, Module};
 use usdt_codegen::dtrace_parser::ArgKind;
+use usdt_codegen::dtrace_parser::IntWidth::{Bits, Pointer};
 use usdt_codegen::{ArgType, Probe, Provider};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -187,10 +188,7 @@ fn arg_type(ty: &Type) -> syn::Result<ArgType> {
                     ArgType::Native(ArgKind::String)
                 }
                 (Some(ident), _) => match primitive_kind(ident) {
-                    Some(kind) => ArgType::Primitive {
-                        kind,
-                        rust: ident.clone(),
-                    },
+                    Some(kind) => ArgType::Native(kind),
                     None => ArgType::Serializable(ty.to_token_stream()),
                 },
                 _ => ArgType::Serializable(ty.to_token_stream()),
@@ -211,20 +209,21 @@ fn arg_type(ty: &Type) -> syn::Result<ArgType> {
     })
 }
 
-/// How the tracer sees a Rust primitive named `ident`, if it is one.
+/// How the tracer sees a Rust primitive named `ident`, if it is one: the kind whose
+/// [`rust_type`](ArgKind::rust_type) it is.
 fn primitive_kind(ident: &proc_macro2::Ident) -> Option<ArgKind> {
-    let int = |signed, bits| Some(ArgKind::Integer { signed, bits });
+    let int = |signed, width| Some(ArgKind::Integer { signed, width });
     match ident.to_string().as_str() {
-        "u8" => int(false, 8),
-        "u16" => int(false, 16),
-        "u32" => int(false, 32),
-        "u64" => int(false, 64),
-        "usize" => int(false, usize::BITS as u8),
-        "i8" => int(true, 8),
-        "i16" => int(true, 16),
-        "i32" => int(true, 32),
-        "i64" => int(true, 64),
-        "isize" => int(true, isize::BITS as u8),
+        "u8" => int(false, Bits(8)),
+        "u16" => int(false, Bits(16)),
+        "u32" => int(false, Bits(32)),
+        "u64" => int(false, Bits(64)),
+        "usize" => int(false, Pointer),
+        "i8" => int(true, Bits(8)),
+        "i16" => int(true, Bits(16)),
+        "i32" => int(true, Bits(32)),
+        "i64" => int(true, Bits(64)),
+        "isize" => int(true, Pointer),
         "bool" => Some(ArgKind::Bool),
         "f32" => Some(ArgKind::Float { bits: 32 }),
         "f64" => Some(ArgKind::Float { bits: 64 }),

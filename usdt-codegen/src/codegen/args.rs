@@ -18,7 +18,7 @@ pub fn site_list(probe: &Probe) -> String {
         .enumerate()
         .map(|(i, arg)| {
             format!(
-                "({}, {:?}, {:?}, {})",
+                "({}, \"{}\", {:?}, {})",
                 binding(i),
                 arg.note_size(),
                 arg.native_type(),
@@ -35,7 +35,7 @@ pub fn site_list(probe: &Probe) -> String {
 /// through the `Arg` trait.
 fn conversion(arg: &ArgType) -> &'static str {
     let kind = match arg {
-        ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind,
+        ArgType::Native(kind) => kind,
         ArgType::Serializable(_) => return "json",
         ArgType::SerializableSlice(_) => return "slice",
         ArgType::UniqueId => return "arg",

@@ -19,8 +19,7 @@ use proc_macro2::TokenStream;
 
 use crate::{Error, Provider};
 
-/// The most arguments a probe may take (C's `<sys/sdt.h>` limit).
-pub const MAX_ARGUMENTS: usize = 12;
+pub use dtrace_parser::MAX_ARGUMENTS;
 
 /// How the generated macros are named and where they live.
 #[derive(Debug, Clone, Default)]

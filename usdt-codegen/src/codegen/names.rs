@@ -1,5 +1,6 @@
 //! Macro names, and the rules that provider and probe names must follow to make them.
 
+use dtrace_parser::is_identifier;
 use proc_macro2::{Ident, Span};
 
 use crate::{Error, Options, Probe, Provider};
@@ -82,11 +83,3 @@ const KEYWORDS: &[&str] = &[
     "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
-
-/// Whether `name` has the shape of an identifier (letters, digits, `_`, not starting with a
-/// digit), keyword or not.
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-}

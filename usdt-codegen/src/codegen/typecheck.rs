@@ -22,7 +22,6 @@ pub fn expected(arg: &ArgType) -> String {
             "_".to_owned()
         }
         ArgType::Native(kind) => format!("&{}", kind.rust_type()),
-        ArgType::Primitive { rust, .. } => format!("&{rust}"),
         ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
         ArgType::Serializable(ty) => format!("&{ty}"),
         // `&dyn AsRef<[E]>` takes what `fn f(_: impl AsRef<[E]>)` would, by coercion.
