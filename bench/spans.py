@@ -1,8 +1,9 @@
 """The `tracing` layers of usdt-tracing, measured: a section of the benchmark report.
 
-- The untraced `ProbeLayer` against the registry alone: instructions (callgrind) and
-  nanoseconds (the thread's CPU time, least of 7 rounds) per span entered and exited and
-  per event.
+- The untraced `ProbeLayer` and `ProbeSubscriber` against the registry alone: instructions
+  (callgrind) and nanoseconds (the thread's CPU time, least of 7 rounds in a process;
+  median, least and most of interleaved processes pinned to one CPU) per span entered and
+  exited and per event.
 - `ProfileLayer` against tracing-prof 0.3 (crates.io) on the same workload (a root span and
   a child, both entered, the child allocating 64 bytes): CPU time per span with each metric
   on (the workload's thread, and the whole process with the profilers' own threads), heap
@@ -14,7 +15,9 @@ The fixtures are `bench/spans` (a Cargo workspace of its own: `spans-layers`, `s
 """
 
 import datetime
+import os
 import re
+import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -29,6 +32,11 @@ CONFIG_LABEL = {
     "all": "all four",
 }
 IMPLS = {"ours": "usdt-tracing", "tprof": "tracing-prof 0.3"}
+# `spans-layers`' subscribers: the registry alone, with a layer that does nothing, with one
+# that tests a flag, with `ProbeLayer`; and `ProbeSubscriber` around the registry.
+SUBSCRIBERS = ["registry", "identity", "flag", "probe", "subscriber"]
+CASES = ["enter_exit", "event"]
+CASE_LABEL = {"enter_exit": "span enter + exit", "event": "event"}
 
 
 def results(out, pattern):
@@ -65,23 +73,31 @@ def measure(args, run, log, out_dir, env):
     n_bytes = 10_000 if quick else 200_000
     n_memory = 10_000 if quick else 500_000
     rounds = 1 if quick else 3
+    ns_runs = 1 if quick else 7
     settle = ["100"] if quick else []
     r = {"n_cost": n_cost, "n_memory": n_memory, "n_bytes": n_bytes, "rounds": rounds,
          "n_loop": n_loop, "n_time": n_time}
 
-    subscribers = ["registry", "identity", "flag", "probe"]
-    for sub in subscribers:
-        for case in ["enter_exit", "event"]:
+    for sub in SUBSCRIBERS:
+        for case in CASES:
             r[("insn", sub, case)] = callgrind(out_dir, run, layers, sub, case, n_loop)
-    log("   probe layer, instructions: " + ", ".join(
-        f"{s}/{c}={r[('insn', s, c)]:.1f}" for s in subscribers for c in ["enter_exit", "event"]))
-    for _ in range(rounds):
-        for sub in subscribers:
-            for case in ["enter_exit", "event"]:
-                res = results(run([str(layers), "time", sub, case, str(n_time)]), "ns=")[0]
-                r.setdefault(("ns", sub, case), []).append(float(res["ns"]))
-    for key in [k for k in r if isinstance(k, tuple) and k[0] == "ns"]:
-        r[key] = statistics.median(r[key])
+    log("   probes, instructions: " + ", ".join(
+        f"{s}/{c}={r[('insn', s, c)]:.1f}" for s in SUBSCRIBERS for c in CASES))
+    # Interleaved processes, each on the same CPU (no migration in the middle of a round).
+    pin = ["taskset", "-c", str(max(os.sched_getaffinity(0)))] if shutil.which("taskset") else []
+    r["ns_runs"] = ns_runs
+    for _ in range(ns_runs):
+        for sub in SUBSCRIBERS:
+            for case in CASES:
+                res = results(run(pin + [str(layers), "time", sub, case, str(n_time)]), "ns=")[0]
+                r.setdefault(("ns_all", sub, case), []).append(float(res["ns"]))
+    for sub in SUBSCRIBERS:
+        for case in CASES:
+            runs = r[("ns_all", sub, case)]
+            r[("ns", sub, case)] = statistics.median(runs)
+            r[("ns_spread", sub, case)] = (min(runs), max(runs))
+    log("   probes, ns: " + ", ".join(
+        f"{s}/{c}={r[('ns', s, c)]:.2f}" for s in SUBSCRIBERS for c in CASES))
 
     for i in range(rounds):
         for config in ["none"] + CONFIGS:
@@ -129,26 +145,47 @@ def report(r):
     L.append("## 5. `tracing` layers (usdt-tracing)\n")
     L.append(f"Measured {provenance()}.\n")
 
-    # Probe layer, untraced
-    L.append(f"**Untraced `ProbeLayer`** against the registry alone: a span entered and exited, and "
-             f"an `info!` event with one field, per operation. Instructions: callgrind over "
-             f"{r['n_loop']:,} operations; nanoseconds: the thread's CPU time over {r['n_time']:,} "
-             f"operations, least of 7 rounds, median of {r['rounds']} runs. For scale, two layers "
-             f"that are not probes: `tracing_subscriber::layer::Identity`, which does nothing and "
-             f"inlines away, and a layer whose callbacks test one flag (clear), as the probe's "
-             f"gate does: the least any layer costs that may act after the registry's own work, "
-             f"since `Layered` then calls the registry instead of jumping to it.\n")
-    L.append("| operation | registry | + Identity | + flag test | + ProbeLayer | ProbeLayer / registry | "
-             "ProbeLayer / flag test |")
-    L.append("|---|---|---|---|---|---|---|")
+    # Probes, untraced
+    L.append(f"**Untraced probes** against the registry alone: a span entered and exited, and an "
+             f"`info!` event with one field, per operation, with `ProbeLayer` "
+             f"(`registry().with(ProbeLayer::new())`) and with `ProbeSubscriber` "
+             f"(`ProbeSubscriber::new(registry())`). Instructions: callgrind over {r['n_loop']:,} "
+             f"operations; nanoseconds: the thread's CPU time over {r['n_time']:,} operations, least "
+             f"of 7 rounds in a process, median of {r['ns_runs']} processes interleaved and pinned to "
+             f"one CPU (least and most of them in the second table). Every function of the fixture "
+             f"starts a 64-byte line (`bench/spans/.cargo/config.toml`), so that where the linker put "
+             f"it does not move these figures. For scale, two layers that are not probes: "
+             f"`tracing_subscriber::layer::Identity`, which does nothing and inlines away, and a layer "
+             f"whose callbacks test one flag (clear), as the probe's gate does: the least any layer "
+             f"costs that may act after the registry's own work, since `Layered` then calls the "
+             f"registry instead of jumping to it. `ProbeSubscriber` tests its enter and exit gates "
+             f"before the registry, and untraced jumps to it.\n")
+    L.append("| operation | registry | + Identity | + flag test | + ProbeLayer | ProbeSubscriber | "
+             "ProbeLayer / registry | ProbeSubscriber / registry |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for unit, key, digits in [("instructions", "insn", 1), ("ns", "ns", 2)]:
-        for case, label in [("enter_exit", "span enter + exit"), ("event", "event")]:
-            reg, ident, flag, probe = (r[(key, s, case)] for s in ["registry", "identity", "flag", "probe"])
-            L.append(f"| {label}, {unit} | {reg:.{digits}f} | {ident:.{digits}f} | {flag:.{digits}f} | "
-                     f"{probe:.{digits}f} | {probe / reg:.2f}x | {probe / flag:.2f}x |")
-            targets.append((f"ProbeLayer untraced, {label}: {unit} <= 1.2x the registry alone",
-                            probe <= 1.2 * reg, f"{probe:.{digits}f} vs {reg:.{digits}f} ({probe / reg:.2f}x)"))
+        for case in CASES:
+            reg, ident, flag, layer, sub = (r[(key, s, case)] for s in SUBSCRIBERS)
+            L.append(f"| {CASE_LABEL[case]}, {unit} | {reg:.{digits}f} | {ident:.{digits}f} | "
+                     f"{flag:.{digits}f} | {layer:.{digits}f} | {sub:.{digits}f} | {layer / reg:.2f}x | "
+                     f"{sub / reg:.2f}x |")
     L.append("")
+    L.append(f"| ns, least - most of {r['ns_runs']} processes | registry | + Identity | + flag test | "
+             "+ ProbeLayer | ProbeSubscriber |")
+    L.append("|---|---|---|---|---|---|")
+    for case in CASES:
+        spreads = [r[("ns_spread", s, case)] for s in SUBSCRIBERS]
+        L.append(f"| {CASE_LABEL[case]} | " + " | ".join(f"{lo:.2f} - {hi:.2f}" for lo, hi in spreads) + " |")
+    L.append("")
+    for sub, name in [("subscriber", "ProbeSubscriber"), ("probe", "ProbeLayer")]:
+        for unit, key, digits in [("instructions", "insn", 1), ("ns", "ns", 2)]:
+            for case in CASES:
+                reg, ours, flag = r[(key, "registry", case)], r[(key, sub, case)], r[(key, "flag", case)]
+                fig = f"{ours:.{digits}f} vs {reg:.{digits}f} ({ours / reg:.2f}x)"
+                if sub == "probe":
+                    fig += f"; a layer testing one flag: {flag / reg:.2f}x"
+                targets.append((f"{name} untraced, {CASE_LABEL[case]}: {unit} <= 1.2x the registry alone",
+                                ours <= 1.2 * reg, fig))
 
     # Profile layers
     L.append(f"**Span profiles, cost per span**: the workload (a root span and a child, both "
@@ -209,9 +246,9 @@ def report(r):
                     max(right, settled) < 1 << 20, f"{kib(right)} right after, {kib(settled)} settled"))
 
     L.append("Reproduce this section alone: `cargo build --release` in `bench/spans` "
-             "(`CARGO_TARGET_DIR=target-bench`), then `spans-layers loop|time registry|probe "
-             "enter_exit|event N`, `spans-ours|spans-tprof cost CONFIG N`, `... bytes N`, "
-             "`... memory N`.\n")
+             "(`CARGO_TARGET_DIR=target-bench`), then `spans-layers loop|time "
+             "registry|identity|flag|probe|subscriber enter_exit|event N`, "
+             "`spans-ours|spans-tprof cost CONFIG N`, `... bytes N`, `... memory N`.\n")
     L.append("| target | result | figures |\n|---|---|---|")
     for name, ok, fig in targets:
         L.append(f"| {name} | {'**PASS**' if ok else '**FAIL**'} | {fig} |")

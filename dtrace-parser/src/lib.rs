@@ -1,25 +1,5 @@
-//! Reads DTrace provider definition files (`.d`) into a typed model.
-//!
-//! ```
-//! let file = dtrace_parser::parse(
-//!     "provider db { probe query__start(const char *sql, uint64_t id); };",
-//!     "db.d",
-//! )?;
-//! let probe = &file.providers[0].probes[0];
-//! assert_eq!(probe.dtrace_name(), "query-start");
-//! assert_eq!(probe.args[0].kind, dtrace_parser::ArgKind::String);
-//! assert_eq!(probe.args[1].kind.rust_type(), "u64");
-//! # Ok::<(), dtrace_parser::Error>(())
-//! ```
-//!
-//! The grammar, the type table and the preprocessor policy are described in
-//! the crate's README.
-//!
-//! Without the default `parse` feature the crate is the D types alone, without pest:
-//! [`ArgKind`] and the table of C type names ([`c_type_kind`], [`named_types`]), the
-//! argument limit, the name rule and DTrace's spelling of probe names, for crates that
-//! need those facts at run time (`usdt-dynamic`) or only read C type names (`usdt list`).
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // `Error` is returned by value as part of the public API; it is built once per
 // failed parse, so its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]

@@ -21,6 +21,7 @@
 //!
 //! Structures keep libstapsdt's layout; the fields its header marks private hold this
 //! library's state (`_fire` its probe handle, `_handle` its provider).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 //!
 //! libstapsdt is a Linux API: on other targets this crate is empty.

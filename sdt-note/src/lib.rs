@@ -26,6 +26,7 @@
 //! is the one spelling of a size (`-4`, `8f`), which `dtrace_parser::ArgKind::note_size`
 //! gives every C type. The `usdt` crate's probe sites assemble the same note in a template
 //! (`usdt/src/site/stapsdt.rs`), which a test of `usdt` holds to these constants.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod argument;
 mod error;

@@ -18,7 +18,8 @@ pub fn tracer_required() -> bool {
 /// `USDT_REQUIRE_TRACER=1`, where nothing may be skipped.
 ///
 /// Material outside the repository (`../shared`) is not a missing tool: tests that need it
-/// print their own message and return, whatever the variable says.
+/// print their own message and return, unless `USDT_REQUIRE_SHARED=1`
+/// ([`shared_path`](crate::shared_path)).
 pub fn skip(why: &str) {
     assert!(!tracer_required(), "USDT_REQUIRE_TRACER=1 but {why}");
     println!("skipping: {why}");

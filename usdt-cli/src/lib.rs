@@ -1,24 +1,5 @@
-//! List the USDT probes of object files and running processes, without tracing privileges,
-//! and show the DTrace DOF of object files: the library behind the `usdt` command.
-//!
-//! On Linux, probes are SystemTap v3 `.note.stapsdt` ELF notes, written by `<sys/sdt.h>`,
-//! SystemTap's `dtrace -G` and the `usdt` crate, and read with the `sdt-note` crate. On
-//! illumos, FreeBSD and macOS the `usdt` crate leaves DTrace probe records instead, and
-//! `dtrace -G` or ld64 leave DOF. This library reads all of them into [`ProbeSite`]s
-//! (provider, name, enclosing function, argument types, semaphore or is-enabled sites), for
-//! a running process reads each semaphore to tell whether a tracer has enabled the probe
-//! ([`list_process`]), and gives the DOF documents of a file ([`dof_documents`]), built from
-//! its records as `usdt::register_probes()` builds them.
-//!
-//! ```no_run
-//! use std::path::Path;
-//!
-//! for site in usdt_cli::list_file(Path::new("/usr/bin/python3"))? {
-//!     println!("{}:{} in {:?}: {}", site.provider, site.name, site.function,
-//!              site.argument_types());
-//! }
-//! # Ok::<(), usdt_cli::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod address_space;
 mod c_types;

@@ -8,6 +8,7 @@
 //! their unwind tables.)
 //!
 //! Users depend on `usdt`, not on this crate.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 pub mod codegen;

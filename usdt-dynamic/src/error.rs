@@ -27,15 +27,14 @@ pub enum Error {
         /// The probe name given twice.
         probe: String,
     },
-    /// More arguments than probes can carry on this target.
-    #[error("probe {probe:?} has {count} arguments; at most {max} are allowed here")]
+    /// More arguments than probes can carry.
+    #[error("probe {probe:?} has {count} arguments; a probe takes at most {max}")]
     TooManyArguments {
         /// The probe.
         probe: String,
         /// How many arguments it was given.
         count: usize,
-        /// The limit: 12, or the argument registers of a DTrace target (6 on x86_64, 8 on
-        /// aarch64), as for static probes.
+        /// The limit: 12 on every target, as for static probes.
         max: usize,
     },
     /// A probe was asked for of a provider that is not loaded.

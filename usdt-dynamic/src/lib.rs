@@ -62,8 +62,9 @@
 //!   `is_enabled()` reads. Every consumer of static probes sees them.
 //! - **illumos, FreeBSD, macOS**: as libusdt does, probe stubs in executable memory (the
 //!   is-enabled and probe sequences DTrace's `fasttrap` traces) and a DOF document built
-//!   with the `dof` crate, submitted to the DTrace helper device and removed on unload. At
-//!   most 6 arguments on x86_64, 8 on aarch64 (the argument registers).
+//!   with the `dof` crate, submitted to the DTrace helper device and removed on unload.
+//!   Arguments are where DTrace reads a C probe's: the first 6 (x86_64) or 8 (aarch64) in
+//!   the argument registers, the rest on the stack, up to 12 as everywhere.
 //! - **Elsewhere**, or built with `--cfg usdt_disable_probes` (as `usdt`'s static probes): providers load, `is_enabled()` is
 //!   false, `fire` returns at once.
 //!
@@ -123,6 +124,7 @@
 //!
 //! The workspace's `usdt-stapsdt` crate builds `libstapsdt.so`, libstapsdt's C API over
 //! this crate, which programs and language bindings written for libstapsdt load unchanged.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod args;
 mod backend;

@@ -122,11 +122,10 @@ impl Provider {
         &self.name
     }
 
-    /// Add a probe with the given argument types (at most 12; on DTrace targets at most
-    /// the argument registers, 6 on x86_64 and 8 on aarch64, as for static probes).
-    /// Probe names follow the provider's rule, at most [`dof::MAX_PROBE_NAME`] bytes; a
-    /// `__` in one is a `-` for DTrace, as in static probes. The probe exists from the next
-    /// [`load`](Provider::load).
+    /// Add a probe with the given argument types (at most 12 on every target, as for
+    /// static probes). Probe names follow the provider's rule, at most
+    /// [`dof::MAX_PROBE_NAME`] bytes; a `__` in one is a `-` for DTrace, as in static
+    /// probes. The probe exists from the next [`load`](Provider::load).
     pub fn add_probe(&mut self, name: &str, types: &[ArgType]) -> Result<&mut Self, Error> {
         check_name("probe", name, dof::MAX_PROBE_NAME)?;
         if self.probes.iter().any(|p| p.name == name) {

@@ -14,6 +14,7 @@
 //! `usdt-codegen`, so that no program links it.
 //!
 //! Users depend on `usdt`, not on this crate.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod backend;
 mod str_buf;

@@ -1,6 +1,7 @@
 //! Procedural macros of the [`usdt`](https://docs.rs/usdt) crate. Thin: they read their
 //! input, call the one code generator in `usdt-codegen`, and turn its errors into compile
 //! errors at the right span. Use them through `usdt`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod bind;
 mod dtrace_provider;

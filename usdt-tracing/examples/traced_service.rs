@@ -3,7 +3,9 @@
 //! recorded when the request is done), a `db_query` span inside each, and events at every
 //! level. It prints `ready pid=N`, serves a request about every 2 ms, for the number of
 //! requests in its first argument (default: until it is killed), and at the end prints
-//! how many times a field was formatted: 0 unless a tracer had the probes enabled.
+//! how many times a field was formatted: 0 unless a tracer had the probes enabled. With
+//! `subscriber` as its second argument, [`usdt_tracing::ProbeSubscriber`] fires the same
+//! probes instead of the layer.
 //!
 //! Watch it (as root) with the one-liners of the crate docs, e.g. the events by level:
 //!
@@ -19,7 +21,7 @@ use std::time::Duration;
 
 use tracing::{debug, error, info, info_span, warn};
 use tracing_subscriber::prelude::*;
-use usdt_tracing::ProbeLayer;
+use usdt_tracing::{ProbeLayer, ProbeSubscriber};
 
 const ROUTES: [&str; 3] = ["/users", "/orders", "/search"];
 
@@ -67,11 +69,16 @@ fn serve(n: u64) {
 
 fn main() {
     usdt::register_probes().expect("cannot register the probes");
-    tracing_subscriber::registry()
-        .with(ProbeLayer::new())
-        .init();
-    let requests: u64 = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.get(1).map(String::as_str) == Some("subscriber") {
+        ProbeSubscriber::new(tracing_subscriber::registry()).init();
+    } else {
+        tracing_subscriber::registry()
+            .with(ProbeLayer::new())
+            .init();
+    }
+    let requests: u64 = args
+        .first()
         .and_then(|n| n.parse().ok())
         .unwrap_or(u64::MAX);
     println!("ready pid={}", std::process::id());

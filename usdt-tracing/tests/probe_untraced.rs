@@ -109,3 +109,20 @@ fn untraced_the_layer_formats_nothing_and_allocates_nothing() {
         "no field was formatted"
     );
 }
+
+#[test]
+fn untraced_the_subscriber_formats_nothing_and_allocates_nothing() {
+    let without = allocations(tracing_subscriber::registry().with(Identity::new()));
+    let with_probes = allocations(usdt_tracing::ProbeSubscriber::new(
+        tracing_subscriber::registry().with(Identity::new()),
+    ));
+    assert_eq!(
+        with_probes, without,
+        "allocations with ProbeSubscriber and without"
+    );
+    assert_eq!(
+        FORMATTED.load(Ordering::Relaxed),
+        0,
+        "no field was formatted"
+    );
+}

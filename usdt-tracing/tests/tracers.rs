@@ -131,16 +131,27 @@ usdt:{b}:tracing:event {{ printf("event %s %s %s|%s|%d\n", str(arg0), str(arg1),
 
 #[test]
 fn every_probe_carries_its_arguments_and_fields_are_formatted_only_when_traced() {
+    every_probe_from("layer");
+}
+
+#[test]
+fn probe_subscriber_fires_every_probe_as_the_layer_does() {
+    every_probe_from("subscriber");
+}
+
+/// `traced_service` firing its probes from `ProbeLayer` (`layer`) or `ProbeSubscriber`
+/// (`subscriber`), untraced and traced.
+fn every_probe_from(which: &str) {
     let bin = example("traced_service");
-    // Untraced: the layer never formats a field.
+    // Untraced: no field is ever formatted.
     let mut cmd = Command::new(&bin);
-    cmd.arg("30");
+    cmd.args(["30", which]);
     let out = run(&mut cmd, TRACE_LIMIT).unwrap().success(&cmd).unwrap();
     assert!(out.stdout.contains("formatted=0\n"), "{}", out.stdout);
     if !tracer_available("bpftrace") {
         return;
     }
-    let traced = bpftrace(&every_probe_script(&bin), &bin, &["30"], &[]).unwrap();
+    let traced = bpftrace(&every_probe_script(&bin), &bin, &["30", which], &[]).unwrap();
     let lines = &traced.lines;
     let words = |kind: &str| -> Vec<Vec<&str>> {
         lines
@@ -207,7 +218,7 @@ fn every_probe_carries_its_arguments_and_fields_are_formatted_only_when_traced()
     );
     // Only the events traced: the spans' fields are formatted by nobody.
     let events_only = format!("usdt:{}:tracing:event {{ @ = count(); }}", bin.display());
-    let traced = bpftrace(&events_only, &bin, &["30"], &[]).unwrap();
+    let traced = bpftrace(&events_only, &bin, &["30", which], &[]).unwrap();
     assert!(
         traced.lines.iter().any(|l| l == "formatted=0"),
         "{:?}",

@@ -32,20 +32,31 @@
 //!
 //! # Watching the probes
 //!
-//! On Linux, as root:
+//! On Linux, as root, for a program `myapp` built from the example above with a loop around
+//! its probes (bpftrace 0.17, gdb 13, perf 6; the repository's README has more):
 //!
 //! ```text
-//! bpftrace -l 'usdt:./target/debug/app:*'                        # list
-//! bpftrace -e 'usdt:./target/debug/app:test:stop { printf("%s %d\n", str(arg0), arg1); }' \
-//!     -c ./target/debug/app                                        # trace
-//! perf buildid-cache --add ./target/debug/app && perf probe sdt_test:start
-//! perf record -e sdt_test:start ./target/debug/app
-//! gdb -ex 'info probes' ./target/debug/app                        # gdb: break -probe-stap test:start
+//! $ bpftrace -l 'usdt:./target/debug/myapp:*'
+//! usdt:./target/debug/myapp:test:start
+//! usdt:./target/debug/myapp:test:stop
+//! $ bpftrace -c ./target/debug/myapp \
+//!     -e 'usdt:./target/debug/myapp:test:stop { printf("%s %d\n", str(arg0), arg1); }'
+//! Attaching 1 probe...
+//! hello 0
+//! hello 1
+//! $ bpftrace -p PID -e 'usdt::test:start { @starts = count(); }'      # a running process
+//! $ gdb -q -batch -ex 'info probes' target/debug/myapp
+//! Type Provider Name  Where              Semaphore          Object
+//! stap test     start 0x00000000000282e6 0x0000000000075000 /tmp/myapp/target/debug/myapp
+//! stap test     stop  0x00000000000283ce 0x0000000000075002 /tmp/myapp/target/debug/myapp
+//! $ perf buildid-cache --add target/debug/myapp && perf probe sdt_test:start
+//! $ perf record -e sdt_test:start ./target/debug/myapp && perf script
+//!            myapp 25718 [001] 10471.498002: sdt_test:start: (55f5188902e6) arg1=0
 //! ```
 //!
 //! On illumos, FreeBSD and macOS (the probes are registered as the program loads):
-//! `dtrace -l -n 'test*:::' -c ./target/debug/app` and
-//! `dtrace -n 'test*:::start { trace(arg0); }' -c ./target/debug/app`.
+//! `dtrace -l -n 'test*:::' -c ./target/debug/myapp` and
+//! `dtrace -n 'test*:::start { trace(arg0); }' -c ./target/debug/myapp`.
 //!
 //! # The three ways to declare a provider
 //!
@@ -103,6 +114,7 @@
 //! - illumos, FreeBSD, macOS: DTrace probe records, registered with the kernel as the
 //!   program or library loads (see [`register_probes`]).
 //! - Anything else: nothing.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod error;

@@ -1,9 +1,9 @@
-//! The untraced `ProbeLayer` against the registry alone: a span entered and exited, and
-//! an event, in loops that callgrind counts (`loop_enter_exit`, `loop_event`) and that
-//! `time` times. Also the system allocator's heap per allocation, the baseline of
-//! `bytes`.
+//! The untraced `ProbeLayer` and `ProbeSubscriber` against the registry alone: a span
+//! entered and exited, and an event, in loops that callgrind counts (`loop_enter_exit`,
+//! `loop_event`) and that `time` times. Also the system allocator's heap per allocation,
+//! the baseline of `bytes`.
 //!
-//! `spans-layers loop|time registry|identity|flag|probe enter_exit|event N`,
+//! `spans-layers loop|time registry|identity|flag|probe|subscriber enter_exit|event N`,
 //! `spans-layers bytes N`.
 
 mod common;
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
-use usdt_tracing::ProbeLayer;
+use usdt_tracing::{ProbeLayer, ProbeSubscriber};
 
 /// Tests a flag (clear unless `SPANS_FLAG` is set) in every callback the benchmark makes.
 struct FlagLayer;
@@ -76,6 +76,8 @@ fn main() {
         "probe" => tracing_subscriber::registry()
             .with(ProbeLayer::new())
             .init(),
+        // The same probes, their enter and exit gates tested before the registry.
+        "subscriber" => ProbeSubscriber::new(tracing_subscriber::registry()).init(),
         // A layer that does nothing: it inlines away.
         "identity" => tracing_subscriber::registry()
             .with(tracing_subscriber::layer::Identity::new())
