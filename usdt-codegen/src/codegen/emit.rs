@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use proc_macro2::TokenStream;
 
-use super::{args, names, typecheck, MAX_ARGUMENTS};
+use super::{names, site_call, MAX_ARGUMENTS};
 use crate::{Error, Options, Probe, Provider};
 
 /// Every probe macro of a D provider, by both names usdt has had: `test_start!` (defined in
@@ -190,11 +190,8 @@ fn probe_macro(
             ),
         ));
     }
-    let check = typecheck::check(&probe.args);
-    let site_args = args::site_list(probe);
     let prov = &provider.name;
     let stapsdt = &probe.name;
-    let dtrace = probe.dtrace_name();
     let no_closure = if probe.args.is_empty() {
         String::new()
     } else {
@@ -225,9 +222,7 @@ fn probe_macro(
     };
     // The site itself is `usdt`'s `__probe!`: the less each probe macro holds, the less
     // every crate compiles.
-    let site = format!(
-        "::usdt::__probe!({prov:?}, {stapsdt:?}, {dtrace:?}, {check}, [$($f)*], {site_args})"
-    );
+    let site = site_call::call(provider, probe);
     let body = if scope.is_empty() {
         site
     } else {

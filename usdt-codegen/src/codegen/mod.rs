@@ -7,12 +7,12 @@
 //! compiles: it is written as text, and the site's work is `usdt`'s.
 //!
 //! One module per concern: [`names`] (macro names and identifier rules), [`typecheck`]
-//! (the type each argument's value must have), [`args`] (what each argument tells the backend) and
-//! [`emit`] (the macros themselves).
+//! (the type each argument's value must have), [`site_call`] (the call of `usdt`'s site
+//! macro each probe macro makes, and its grammar) and [`emit`] (the macros themselves).
 
-pub mod args;
 pub mod emit;
 pub mod names;
+pub mod site_call;
 pub mod typecheck;
 
 use proc_macro2::TokenStream;

@@ -1,6 +1,6 @@
 //! What each argument's value must be, which each site states where it binds the value.
 //!
-//! `[ret [T0] [T1] ...]`, one type per argument, for `usdt::__probe!`: the site binds each
+//! One type per argument, for the call's `[ret [T0] [T1] ...]` (see [`super::site_call`]): the site binds each
 //! value the closure returns by reference with that type (`let a0: &u8 = &VALUE;`), so rustc
 //! checks the closure where the user wrote it and points a wrong type at the closure's own
 //! tokens, an integer literal takes the declared width, and, as in usdt 0.6, a probe takes
@@ -27,12 +27,6 @@ pub fn expected(arg: &ArgType) -> String {
         // `&dyn AsRef<[E]>` takes what `fn f(_: impl AsRef<[E]>)` would, by coercion.
         ArgType::SerializableSlice(elem) => format!("&dyn ::core::convert::AsRef<[{elem}]>"),
     }
-}
-
-/// The `[ret ...]` list of a probe's expected argument types, as text.
-pub fn check(args: &[ArgType]) -> String {
-    let types: Vec<String> = args.iter().map(|a| format!("[{}]", expected(a))).collect();
-    format!("[ret {}]", types.join(" "))
 }
 
 /// For a front door that declares serializable types (`#[usdt::provider]`): one assertion
