@@ -15,7 +15,7 @@ use syn::{FnArg, Item, ItemFn, ItemMod, ItemUse, Token, Type, UseTree, Visibilit
 use crate::options::{self, KeyValue, Module};
 use usdt_codegen::dtrace_parser::ArgKind;
 use usdt_codegen::dtrace_parser::IntWidth::{Bits, Pointer};
-use usdt_codegen::{ArgType, Probe, Provider};
+use usdt_codegen::{ArgSpec, ProbeSpec, ProviderSpec};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated.parse2(attr)?;
@@ -60,7 +60,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         }
     }
     let module_name = module.ident.to_string();
-    let provider = Provider {
+    let provider = ProviderSpec {
         name: opts
             .provider_name
             .take()
@@ -134,7 +134,7 @@ fn scope_item(item: &ItemUse) -> syn::Result<TokenStream> {
 
 /// One probe function: `fn name(arg: Type, ...) {}`, returning nothing, not generic. A body
 /// is ignored, as usdt 0.6 ignores it.
-fn probe(f: &ItemFn) -> syn::Result<Probe> {
+fn probe(f: &ItemFn) -> syn::Result<ProbeSpec> {
     let sig = &f.sig;
     fn refuse<T>(span: proc_macro2::Span, what: &str) -> syn::Result<T> {
         Err(syn::Error::new(
@@ -165,7 +165,7 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
             FnArg::Receiver(r) => refuse(r.span(), "takes no `self`"),
         })
         .collect::<syn::Result<Vec<_>>>()?;
-    Ok(Probe {
+    Ok(ProbeSpec {
         name: sig.ident.to_string(),
         args,
         span: None,
@@ -174,7 +174,7 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
 
 /// How a declared Rust type reaches the tracer. References are looked through: a probe
 /// declared `&T` takes what one declared `T` takes, and passes the value.
-fn arg_type(ty: &Type) -> syn::Result<ArgType> {
+fn arg_type(ty: &Type) -> syn::Result<ArgSpec> {
     Ok(match ty {
         Type::Reference(r) => arg_type(&r.elem)?,
         Type::Paren(p) => arg_type(&p.elem)?,
@@ -182,22 +182,22 @@ fn arg_type(ty: &Type) -> syn::Result<ArgType> {
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last().map(|s| s.ident.to_string());
             match (p.path.get_ident(), last.as_deref()) {
-                (_, Some("UniqueId")) => ArgType::UniqueId,
-                (_, Some("CStr" | "CString")) => ArgType::Native(ArgKind::String),
+                (_, Some("UniqueId")) => ArgSpec::UniqueId,
+                (_, Some("CStr" | "CString")) => ArgSpec::Native(ArgKind::String),
                 (Some(ident), _) if ident == "str" || ident == "String" => {
-                    ArgType::Native(ArgKind::String)
+                    ArgSpec::Native(ArgKind::String)
                 }
                 (Some(ident), _) => match primitive_kind(ident) {
-                    Some(kind) => ArgType::Native(kind),
-                    None => ArgType::Serializable(ty.to_token_stream()),
+                    Some(kind) => ArgSpec::Native(kind),
+                    None => ArgSpec::Serializable(ty.to_token_stream()),
                 },
-                _ => ArgType::Serializable(ty.to_token_stream()),
+                _ => ArgSpec::Serializable(ty.to_token_stream()),
             }
         }
-        Type::Slice(s) => ArgType::SerializableSlice(s.elem.to_token_stream()),
-        Type::Array(a) => ArgType::SerializableSlice(a.elem.to_token_stream()),
-        Type::Ptr(_) => ArgType::Native(ArgKind::OpaquePointer),
-        Type::Tuple(_) => ArgType::Serializable(ty.to_token_stream()),
+        Type::Slice(s) => ArgSpec::SerializableSlice(s.elem.to_token_stream()),
+        Type::Array(a) => ArgSpec::SerializableSlice(a.elem.to_token_stream()),
+        Type::Ptr(_) => ArgSpec::Native(ArgKind::OpaquePointer),
+        Type::Tuple(_) => ArgSpec::Serializable(ty.to_token_stream()),
         other => {
             return Err(syn::Error::new(
                 other.span(),

@@ -95,7 +95,7 @@ fn fire_all() {
 }
 
 /// The model the generator builds from `site_contract.d`.
-fn d_model() -> Vec<model::Provider> {
+fn d_model() -> Vec<model::ProviderSpec> {
     let file = dtrace_parser::parse(D_SOURCE, "site_contract.d").expect("site_contract.d parses");
     model::from_d(&file)
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 
 use super::{names, site_call, MAX_ARGUMENTS};
-use crate::{Error, Options, Probe, Provider};
+use crate::{Error, Options, ProbeSpec, ProviderSpec};
 
 /// Every probe macro of a D provider, by both names usdt has had: `test_start!` (defined in
 /// the invoking scope) and `test::start!` (usdt 0.6's, in a module named after the provider or
@@ -21,7 +21,7 @@ use crate::{Error, Options, Probe, Provider};
 /// format giving two probes one name), leaves that spelling out, unless it is the only one, or the module was named
 /// explicitly: then it is an error.
 pub fn provider(
-    provider: &Provider,
+    provider: &ProviderSpec,
     options: &Options,
     clashing: &HashSet<String>,
 ) -> Result<TokenStream, Error> {
@@ -109,7 +109,7 @@ fn function_format(options: &Options) -> &str {
 }
 
 /// The `test_start!` names that `providers` would give more than one probe.
-pub fn clashing_names(providers: &[Provider], options: &Options) -> HashSet<String> {
+pub fn clashing_names(providers: &[ProviderSpec], options: &Options) -> HashSet<String> {
     let mut seen = HashSet::new();
     let mut clashing = HashSet::new();
     for provider in providers {
@@ -126,7 +126,7 @@ pub fn clashing_names(providers: &[Provider], options: &Options) -> HashSet<Stri
 /// The probe macros of `provider` alone, each named by `format`, for a front door that places
 /// them itself.
 pub fn probe_macros(
-    provider: &Provider,
+    provider: &ProviderSpec,
     format: &str,
     options: &Options,
 ) -> Result<TokenStream, Error> {
@@ -172,8 +172,8 @@ struct Site<'a> {
 /// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
 fn probe_macro(
     out: &mut String,
-    provider: &Provider,
-    probe: &Probe,
+    provider: &ProviderSpec,
+    probe: &ProbeSpec,
     site: Site,
     options: &Options,
 ) -> Result<(), Error> {

@@ -17,7 +17,7 @@ pub mod typecheck;
 
 use proc_macro2::TokenStream;
 
-use crate::{Error, Provider};
+use crate::{Error, ProviderSpec};
 
 pub use dtrace_parser::MAX_ARGUMENTS;
 
@@ -37,7 +37,7 @@ pub struct Options {
     pub file: Option<String>,
 }
 /// Generate the probe macros of `providers`.
-pub fn generate(providers: &[Provider], options: &Options) -> Result<TokenStream, Error> {
+pub fn generate(providers: &[ProviderSpec], options: &Options) -> Result<TokenStream, Error> {
     let renamed = rename(providers, options)?;
     let clashing = emit::clashing_names(&renamed, options);
     let mut out = TokenStream::new();
@@ -48,7 +48,7 @@ pub fn generate(providers: &[Provider], options: &Options) -> Result<TokenStream
 }
 
 /// Apply `provider_name`, which only makes sense for a file with one provider.
-fn rename(providers: &[Provider], options: &Options) -> Result<Vec<Provider>, Error> {
+fn rename(providers: &[ProviderSpec], options: &Options) -> Result<Vec<ProviderSpec>, Error> {
     let mut providers = providers.to_vec();
     if let Some(name) = &options.provider_name {
         match providers.as_mut_slice() {

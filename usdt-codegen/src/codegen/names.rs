@@ -3,11 +3,11 @@
 use dtrace_parser::is_identifier;
 use proc_macro2::{Ident, Span};
 
-use crate::{Error, Options, Probe, Provider};
+use crate::{Error, Options, ProbeSpec, ProviderSpec};
 
 /// The text of the macro name for `probe` of `provider`: `format` with `{provider}` and
 /// `{probe}` replaced.
-pub fn format_name(format: &str, provider: &Provider, probe: &Probe) -> String {
+pub fn format_name(format: &str, provider: &ProviderSpec, probe: &ProbeSpec) -> String {
     format
         .replace("{provider}", &provider.name)
         .replace("{probe}", &probe.name)
@@ -16,8 +16,8 @@ pub fn format_name(format: &str, provider: &Provider, probe: &Probe) -> String {
 /// The name of the macro for `probe` of `provider` named by `format`, as an identifier.
 pub fn probe_macro(
     format: &str,
-    provider: &Provider,
-    probe: &Probe,
+    provider: &ProviderSpec,
+    probe: &ProbeSpec,
     options: &Options,
 ) -> Result<Ident, Error> {
     let name = format_name(format, provider, probe);
@@ -30,7 +30,11 @@ pub fn probe_macro(
 }
 
 /// `name` as the module of `provider`'s macros.
-pub fn provider_module(name: &str, provider: &Provider, options: &Options) -> Result<Ident, Error> {
+pub fn provider_module(
+    name: &str,
+    provider: &ProviderSpec,
+    options: &Options,
+) -> Result<Ident, Error> {
     ident(name, options, provider.span, || {
         if name == provider.name {
             format!("the provider name `{name}`")

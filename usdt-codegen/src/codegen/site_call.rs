@@ -29,7 +29,7 @@ use std::fmt;
 use dtrace_parser::ArgKind;
 
 use super::typecheck;
-use crate::{ArgType, Probe, Provider};
+use crate::{ArgSpec, ProbeSpec, ProviderSpec};
 
 /// How the site turns an argument's value into the register the tracer reads: one arm of
 /// `usdt`'s `__prepare!` each.
@@ -61,12 +61,12 @@ impl Conversion {
     ];
 
     /// The conversion of an argument of type `arg`.
-    pub fn of(arg: &ArgType) -> Conversion {
+    pub fn of(arg: &ArgSpec) -> Conversion {
         let kind = match arg {
-            ArgType::Native(kind) => kind,
-            ArgType::Serializable(_) => return Conversion::Json,
-            ArgType::SerializableSlice(_) => return Conversion::Slice,
-            ArgType::UniqueId => return Conversion::Arg,
+            ArgSpec::Native(kind) => kind,
+            ArgSpec::Serializable(_) => return Conversion::Json,
+            ArgSpec::SerializableSlice(_) => return Conversion::Slice,
+            ArgSpec::UniqueId => return Conversion::Arg,
         };
         match kind {
             ArgKind::Integer { .. } | ArgKind::Bool => Conversion::Int,
@@ -101,7 +101,7 @@ pub fn binding(i: usize) -> String {
 }
 
 /// `check`: the `[ret ...]` list of a probe's expected argument types.
-pub fn check(args: &[ArgType]) -> String {
+pub fn check(args: &[ArgSpec]) -> String {
     let types: Vec<String> = args
         .iter()
         .map(|a| format!("[{}]", typecheck::expected(a)))
@@ -110,7 +110,7 @@ pub fn check(args: &[ArgType]) -> String {
 }
 
 /// `args`: what each argument tells the site.
-pub fn args(probe: &Probe) -> String {
+pub fn args(probe: &ProbeSpec) -> String {
     let items: Vec<String> = probe
         .args
         .iter()
@@ -130,7 +130,7 @@ pub fn args(probe: &Probe) -> String {
 
 /// The whole call for `probe` of `provider`, as text, with the probe macro's `$($f)*` as
 /// the value.
-pub fn call(provider: &Provider, probe: &Probe) -> String {
+pub fn call(provider: &ProviderSpec, probe: &ProbeSpec) -> String {
     format!(
         "::usdt::__probe!({:?}, {:?}, {:?}, {}, [$($f)*], {})",
         provider.name,

@@ -11,21 +11,21 @@
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 
-use crate::{ArgType, Provider};
+use crate::{ArgSpec, ProviderSpec};
 use dtrace_parser::ArgKind;
 
 /// The type a site gives argument `arg`'s value, as text.
-pub fn expected(arg: &ArgType) -> String {
+pub fn expected(arg: &ArgSpec) -> String {
     match arg {
         // Several Rust types are accepted: inferred here, bound where prepared.
-        ArgType::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer) => {
+        ArgSpec::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer) => {
             "_".to_owned()
         }
-        ArgType::Native(kind) => format!("&{}", kind.rust_type()),
-        ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
-        ArgType::Serializable(ty) => format!("&{ty}"),
+        ArgSpec::Native(kind) => format!("&{}", kind.rust_type()),
+        ArgSpec::UniqueId => "&::usdt::UniqueId".to_owned(),
+        ArgSpec::Serializable(ty) => format!("&{ty}"),
         // `&dyn AsRef<[E]>` takes what `fn f(_: impl AsRef<[E]>)` would, by coercion.
-        ArgType::SerializableSlice(elem) => format!("&dyn ::core::convert::AsRef<[{elem}]>"),
+        ArgSpec::SerializableSlice(elem) => format!("&dyn ::core::convert::AsRef<[{elem}]>"),
     }
 }
 
@@ -34,12 +34,12 @@ pub fn expected(arg: &ArgType) -> String {
 /// pointing at the declared type, with the provider's scope items, to be placed next to the
 /// provider's module (so the types resolve where the module is, and through its `use`
 /// items).
-pub fn serializable_assertions(provider: &Provider) -> TokenStream {
+pub fn serializable_assertions(provider: &ProviderSpec) -> TokenStream {
     let scope = &provider.scope;
     let mut out = TokenStream::new();
     for probe in &provider.probes {
         for arg in &probe.args {
-            let (ArgType::Serializable(ty) | ArgType::SerializableSlice(ty)) = arg else {
+            let (ArgSpec::Serializable(ty) | ArgSpec::SerializableSlice(ty)) = arg else {
                 continue;
             };
             let span = ty
