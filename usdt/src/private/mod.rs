@@ -1,10 +1,10 @@
 //! Items the generated probe macros name. Not part of the public API: they may change in
 //! any release.
 
-mod args;
+mod conversions;
 mod json;
 
-pub use args::{Arg, PtrArg, StrArg};
+pub use conversions::{Arg, PtrArg, StrArg};
 pub use json::{Json, Serialize};
 /// The load-time entries of DTrace probe sites (see `site::dtrace`).
 #[cfg(usdt_backend = "dtrace")]
