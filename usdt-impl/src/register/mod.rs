@@ -48,14 +48,14 @@ mod table;
 #[cfg(usdt_backend = "dtrace")]
 mod helper;
 
-pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
+pub use table::{dof_sites, Arch, DofError, Flavor, Layout, Symbol};
 
 /// The helper device's requests and this target's site conventions, for documents built at
 /// run time (run-time providers).
 #[cfg(usdt_backend = "dtrace")]
 pub use helper::{add_dof, remove_dof, ARCH, FLAVOR};
 
-use crate::record::{RecordError, Site};
+use crate::record::{RecordError, SiteRecord};
 
 /// Why the probes could not be registered. Cloneable, so that every call of [`register`]
 /// can return the first call's result.
@@ -67,7 +67,7 @@ pub enum RegisterError {
     Records(#[from] RecordError),
     /// The probes cannot be described in DOF.
     #[error("cannot describe the probes in DOF: {0}")]
-    Build(#[from] BuildError),
+    Build(#[from] DofError),
     /// The DTrace helper device could not be opened.
     #[error("cannot open the DTrace helper device {path} (errno {errno})")]
     Device {
@@ -86,10 +86,10 @@ pub enum RegisterError {
 
 /// The DOF model for `sites`: [`dof_sites`], grouped by [`dof::Dof::from_sites`].
 pub fn build_model(
-    sites: &[Site],
+    sites: &[SiteRecord],
     layout: &Layout,
     resolve: &dyn Fn(u64) -> Option<Symbol>,
-) -> Result<dof::Dof, BuildError> {
+) -> Result<dof::Dof, DofError> {
     Ok(dof::Dof::from_sites(dof_sites(sites, layout, resolve)?)?)
 }
 
@@ -97,10 +97,10 @@ pub fn build_model(
 /// the DOF version the layout's kernel accepts ([`Flavor::dof_version`]), 64-bit and
 /// little-endian as every DTrace target is.
 pub fn build_dof(
-    sites: &[Site],
+    sites: &[SiteRecord],
     layout: &Layout,
     resolve: &dyn Fn(u64) -> Option<Symbol>,
-) -> Result<Vec<u8>, BuildError> {
+) -> Result<Vec<u8>, DofError> {
     Ok(build_model(sites, layout, resolve)?.to_bytes_as(
         layout.flavor.dof_version(),
         dof::DataModel::Lp64,
