@@ -4,7 +4,7 @@
 //! `usdt_backend = "stapsdt" | "dtrace" | "none"` and hands the same to the build scripts of
 //! the crates that depend on it (`usdt`, `usdt-dynamic`: Cargo's `links` metadata, as
 //! `DEP_USDT_IMPL_CFG` and `DEP_USDT_IMPL_CHECK_CFG`), and into the library, where
-//! [`BACKEND`] says which one this build has. Everything that depends on the target is
+//! [`BACKEND`](crate::BACKEND) says which one this build has. Everything that depends on the target is
 //! written under `#[cfg(usdt_backend = "...")]`, never under lists of its own.
 //!
 //! Cargo manifests cannot use a build script's cfg: the target tables of `usdt-impl` and
