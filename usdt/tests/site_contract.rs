@@ -43,6 +43,10 @@ const RUSTY_CONVERSIONS: [Conversion; 5] = [
     Conversion::Ptr,
 ];
 
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 /// The probes of `rusty` with each argument's note size: strings, serialized values and
 /// pointers are addresses, a `UniqueId` its `u64`.
 const RUSTY_NOTES: [(&str, &[&str]); 5] = [
