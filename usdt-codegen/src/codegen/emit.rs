@@ -54,12 +54,12 @@ pub fn provider(
                 } else {
                     format!("{module}::{name}")
                 };
-                let site = Site {
+                let naming = MacroName {
                     name: &name.to_string(),
                     shown: &shown,
                     lints: false,
                 };
-                probe_macro(&mut inside, provider, probe, site, options)?;
+                probe_macro(&mut inside, provider, probe, naming, options)?;
                 if function_ok {
                     aliases.push(format!("{name} as {function}"));
                 }
@@ -68,12 +68,12 @@ pub fn provider(
                 // The only spelling: an error names what is wrong with it.
                 let name =
                     names::probe_macro(function_format, provider, probe, options)?.to_string();
-                let site = Site {
+                let naming = MacroName {
                     name: &name,
                     shown: &name,
                     lints: true,
                 };
-                probe_macro(&mut outside, provider, probe, site, options)?;
+                probe_macro(&mut outside, provider, probe, naming, options)?;
             }
         }
     }
@@ -133,12 +133,12 @@ pub fn probe_macros(
     let mut text = String::new();
     for probe in &provider.probes {
         let name = names::probe_macro(format, provider, probe, options)?.to_string();
-        let site = Site {
+        let naming = MacroName {
             name: &name,
             shown: &name,
             lints: true,
         };
-        probe_macro(&mut text, provider, probe, site, options)?;
+        probe_macro(&mut text, provider, probe, naming, options)?;
     }
     parse(&text, options)
 }
@@ -158,8 +158,8 @@ fn parse(text: &str, options: &Options) -> Result<TokenStream, Error> {
     })
 }
 
-/// How one probe's macro is written.
-struct Site<'a> {
+/// What one probe's macro is called, and how it is written.
+struct MacroName<'a> {
     /// The macro's name.
     name: &'a str,
     /// What messages call it.
@@ -174,10 +174,10 @@ fn probe_macro(
     out: &mut String,
     provider: &ProviderSpec,
     probe: &ProbeSpec,
-    site: Site,
+    naming: MacroName,
     options: &Options,
 ) -> Result<(), Error> {
-    let Site { name, shown, lints } = site;
+    let MacroName { name, shown, lints } = naming;
     let file = options.file.as_deref();
     if probe.args.len() > MAX_ARGUMENTS {
         return Err(Error::new(
