@@ -163,16 +163,14 @@ def report(m):
 
 
 def machine_line():
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+    """The machine, for a section written alone (the full suite's report has its own)."""
+    from run import cpu_name, workspace_state  # not at the top: run.py imports this module
+
     rustc = _run(["rustc", "--version"]).strip()
-    commit = _run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]).strip()
-    return (f"Measured on {cpu} ({os.cpu_count()} cores), Linux {os.uname().release}, "
-            f"{rustc}, workspace {commit}, {time.strftime('%Y-%m-%d', time.gmtime())}; load "
-            f"average at start (other work on the machine) {LOAD_AT_START}.")
+    return (f"Measured on {cpu_name()} ({os.cpu_count()} cores), Linux {os.uname().release}, "
+            f"{rustc}, workspace {workspace_state()}, "
+            f"{time.strftime('%Y-%m-%d', time.gmtime())}; load average at start (other work "
+            f"on the machine) {LOAD_AT_START}.")
 
 
 def replace_section(text, section):

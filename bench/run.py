@@ -457,12 +457,15 @@ def measure_size(crates):
 # The report
 
 
-def machine():
-    cpu = "unknown"
+def cpu_name():
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def machine():
+    cpu = cpu_name()
     first = lambda cmd: run(cmd, check=False).strip().splitlines()[0] if run(cmd, check=False).strip() else "?"
     return {
         "CPU": f"{cpu} ({os.cpu_count()} cores)",
