@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import deps  # what adding the crate costs: crates built, cold build time
 import dynamic  # 4. run-time providers (usdt-dynamic)
 import spans  # 5. the tracing layers (usdt-tracing)
 
@@ -456,12 +457,15 @@ def measure_size(crates):
 # The report
 
 
-def machine():
-    cpu = "unknown"
+def cpu_name():
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def machine():
+    cpu = cpu_name()
     first = lambda cmd: run(cmd, check=False).strip().splitlines()[0] if run(cmd, check=False).strip() else "?"
     return {
         "CPU": f"{cpu} ({os.cpu_count()} cores)",
@@ -760,12 +764,18 @@ def main():
     sizes = measure_size(crates) if "release" in profiles else None
     dyn = dynamic.measure(args, run, cargo_env(), OUT, log, callgrind_ir)
     section, spans_targets = spans.section(args, run, log, OUT, cargo_env())
+    # Cold builds from nothing take minutes: the quick run builds the smallest program only,
+    # to check the code runs.
+    log("dependencies and cold build")
+    deps_m = deps.measure(run, log, ["probe"], runs=1) if args.quick else deps.measure(run, log)
+    deps_text, deps_targets = deps.report(deps_m)
+    section += deps_text + "\n"
     text, targets = report(args, m, impls, disabled, sites, traced, traced_allocs, allocs, compile_s,
                            sizes, nprobes, time.monotonic() - t0, spread)
     dyn_text, dyn_targets = dynamic.report(dyn)
     text, targets = text + dyn_text, targets + dyn_targets
     text = text.replace("## Reproduce", section + "## Reproduce", 1)
-    targets += spans_targets
+    targets += spans_targets + deps_targets
     Path(args.output).write_text(text)
     log(f"wrote {args.output}")
     for name, ok, fig in targets:

@@ -4,26 +4,43 @@
 // failed parse, so its size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
-mod cpp;
-mod directive;
-mod error;
 mod kind;
-mod model;
-mod options;
-mod parser;
-mod scan;
-mod span;
-mod typedefs;
+mod names;
 mod types;
+
+#[cfg(feature = "parse")]
+mod cpp;
+#[cfg(feature = "parse")]
+mod directive;
+#[cfg(feature = "parse")]
+mod error;
+#[cfg(feature = "parse")]
+mod model;
+#[cfg(feature = "parse")]
+mod options;
+#[cfg(feature = "parse")]
+mod parser;
+#[cfg(feature = "parse")]
+mod scan;
+#[cfg(feature = "parse")]
+mod span;
+#[cfg(feature = "parse")]
+mod typedefs;
 
 // The grammar derive names `alloc::`: pest is built without its `std` feature (see the
 // workspace's Cargo.toml for why, and what that does not spare).
+#[cfg(feature = "parse")]
 extern crate alloc;
-pub use error::{Error, ErrorKind};
-pub use kind::ArgKind;
-pub use model::{Argument, File, Pragma, Probe, Provider, Span};
-pub use options::ParseOptions;
+pub use kind::{ArgKind, IntWidth};
+pub use names::named_types;
 pub use types::c_type_kind;
+
+#[cfg(feature = "parse")]
+pub use error::{Error, ErrorKind};
+#[cfg(feature = "parse")]
+pub use model::{Argument, File, Pragma, Probe, Provider, Span};
+#[cfg(feature = "parse")]
+pub use options::ParseOptions;
 
 /// The most arguments a probe may have.
 pub const MAX_ARGUMENTS: usize = 12;
@@ -46,11 +63,13 @@ pub fn dtrace_probe_name(name: &str) -> String {
 
 /// Parses `source` with the default options. `file_name` names the file in
 /// the model and in errors.
+#[cfg(feature = "parse")]
 pub fn parse(source: &str, file_name: &str) -> Result<File, Error> {
     parse_with(source, file_name, &ParseOptions::default())
 }
 
 /// Parses `source` with `options`.
+#[cfg(feature = "parse")]
 pub fn parse_with(source: &str, file_name: &str, options: &ParseOptions) -> Result<File, Error> {
     if options.cpp {
         let text = cpp::preprocess(source, file_name, options).map_err(|message| {
@@ -64,6 +83,7 @@ pub fn parse_with(source: &str, file_name: &str, options: &ParseOptions) -> Resu
 
 /// Reads and parses the file at `path`; the file name in the model and in
 /// errors is the path as given. Read failures are [`ErrorKind::Io`].
+#[cfg(feature = "parse")]
 pub fn parse_file(
     path: impl AsRef<std::path::Path>,
     options: &ParseOptions,

@@ -131,7 +131,7 @@ fn split_specifier<'t, 'a>(
             let base = if *kw == "enum" {
                 Base::Int {
                     signed: true,
-                    bits: 32,
+                    width: crate::kind::IntWidth::Bits(32),
                 }
             } else {
                 Base::Opaque

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use crate::is_identifier;
-use crate::kind::ArgKind;
+use crate::kind::{ArgKind, IntWidth};
+use crate::names::builtin;
 
 /// Deepest pointer nesting accepted (`int ********` is the limit), which also
 /// keeps the nested [`ArgKind`] shallow.
@@ -20,7 +21,7 @@ const MAX_EXPANDED_TOKENS: usize = 256;
 pub(crate) enum Base {
     Int {
         signed: bool,
-        bits: u8,
+        width: IntWidth,
     },
     /// Plain `char`: a signed byte, or a string behind one pointer.
     Char,
@@ -42,8 +43,10 @@ pub(crate) struct Resolved {
     pub depth: usize,
 }
 
-/// What a type alias (typedef or option) stands for.
+/// What a type alias (typedef or option) stands for. (Only the parser makes them: without
+/// it, `c_type_kind` resolves built-in names alone.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "parse"), allow(dead_code))]
 pub(crate) enum Alias {
     /// A type spelled as tokens (`const char *`), resolved at use.
     Tokens(Vec<String>),
@@ -125,40 +128,6 @@ fn is_specifier_keyword(word: &str) -> bool {
     )
 }
 
-/// The built-in type names that are not C keywords: C99's, POSIX's, and the illumos,
-/// FreeBSD and Darwin (Mach) typedefs that real provider files use, at their LP64 widths.
-fn builtin(name: &str) -> Option<Base> {
-    let int = |signed, bits| Some(Base::Int { signed, bits });
-    match name {
-        "bool" => Some(Base::Bool),
-        "string" => Some(Base::DString),
-        "int8_t" => int(true, 8),
-        "uint8_t" | "uchar_t" | "u_char" | "u_int8_t" => int(false, 8),
-        "int16_t" => int(true, 16),
-        "uint16_t" | "ushort_t" | "u_short" | "u_int16_t" | "in_port_t" | "sa_family_t"
-        | "char16_t" => int(false, 16),
-        "int32_t" | "pid_t" | "key_t" | "clockid_t" | "wchar_t" | "int_t" | "zoneid_t"
-        | "processorid_t" | "psetid_t" | "taskid_t" | "ctid_t" | "lwpid_t" | "errno_t"
-        | "boolean_t" | "integer_t" | "kern_return_t" | "mach_msg_return_t" | "mach_msg_id_t"
-        | "vm_prot_t" => int(true, 32),
-        "uint32_t" | "u_int32_t" | "uid_t" | "gid_t" | "id_t" | "mode_t" | "useconds_t"
-        | "socklen_t" | "in_addr_t" | "uint_t" | "u_int" | "uint" | "major_t" | "minor_t"
-        | "char32_t" | "fixpt_t" | "natural_t" | "mach_port_t" | "mach_port_name_t" | "task_t"
-        | "thread_t" | "mach_msg_size_t" | "mach_msg_bits_t" => int(false, 32),
-        "int64_t" | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "loff_t" | "offset_t"
-        | "ptrdiff_t" | "time_t" | "intmax_t" | "clock_t" | "suseconds_t" | "blkcnt_t"
-        | "blksize_t" | "hrtime_t" | "longlong_t" | "long_t" | "register_t" | "segsz_t"
-        | "sbintime_t" | "quad_t" | "user_ssize_t" | "user_long_t" => int(true, 64),
-        "uint64_t" | "u_int64_t" | "uintptr_t" | "size_t" | "uintmax_t" | "dev_t" | "ino_t"
-        | "ino64_t" | "nlink_t" | "rlim_t" | "fsblkcnt_t" | "fsfilcnt_t" | "u_longlong_t"
-        | "ulong_t" | "u_long" | "ulong" | "u_quad_t" | "u_register_t" | "vm_offset_t"
-        | "vm_size_t" | "vm_address_t" | "mach_vm_address_t" | "mach_vm_size_t"
-        | "mach_vm_offset_t" | "user_addr_t" | "user_size_t" | "user_ulong_t"
-        | "dispatch_time_t" => int(false, 64),
-        _ => None,
-    }
-}
-
 /// Counts of the C specifier keywords seen in one type.
 #[derive(Debug, Default)]
 struct Keywords {
@@ -223,16 +192,20 @@ impl Keywords {
             return Ok(if sign == 0 {
                 Base::Char
             } else {
-                Base::Int { signed, bits: 8 }
+                Base::Int {
+                    signed,
+                    width: IntWidth::Bits(8),
+                }
             });
         }
-        let bits = match (self.short, self.long) {
-            (0, 0) => 32,
-            (1, 0) => 16,
-            (0, _) => 64,
+        let width = match (self.short, self.long) {
+            (0, 0) => IntWidth::Bits(32),
+            (1, 0) => IntWidth::Bits(16),
+            (0, 1) => IntWidth::Long,
+            (0, _) => IntWidth::Bits(64),
             _ => return invalid(),
         };
-        Ok(Base::Int { signed, bits })
+        Ok(Base::Int { signed, width })
     }
 }
 
@@ -244,11 +217,11 @@ pub(crate) fn to_kind(r: Resolved) -> Result<ArgKind, String> {
         ));
     }
     let (mut kind, wraps) = match (r.base, r.depth) {
-        (Base::Int { signed, bits }, _) => (ArgKind::Integer { signed, bits }, r.depth),
+        (Base::Int { signed, width }, _) => (ArgKind::Integer { signed, width }, r.depth),
         (Base::Char, 0) => (
             ArgKind::Integer {
                 signed: true,
-                bits: 8,
+                width: IntWidth::Bits(8),
             },
             0,
         ),
@@ -355,7 +328,7 @@ impl TypeEnv {
                 let b = if word == "enum" {
                     Base::Int {
                         signed: true,
-                        bits: 32,
+                        width: IntWidth::Bits(32),
                     }
                 } else {
                     Base::Opaque
@@ -432,7 +405,24 @@ mod tests {
     }
 
     fn int(signed: bool, bits: u8) -> ArgKind {
-        ArgKind::Integer { signed, bits }
+        ArgKind::Integer {
+            signed,
+            width: IntWidth::Bits(bits),
+        }
+    }
+
+    fn long(signed: bool) -> ArgKind {
+        ArgKind::Integer {
+            signed,
+            width: IntWidth::Long,
+        }
+    }
+
+    fn pointer_sized(signed: bool) -> ArgKind {
+        ArgKind::Integer {
+            signed,
+            width: IntWidth::Pointer,
+        }
     }
 
     #[test]
@@ -449,9 +439,9 @@ mod tests {
             ("signed", int(true, 32)),
             ("unsigned", int(false, 32)),
             ("int unsigned", int(false, 32)),
-            ("long", int(true, 64)),
-            ("long int", int(true, 64)),
-            ("unsigned long", int(false, 64)),
+            ("long", long(true)),
+            ("long int", long(true)),
+            ("unsigned long", long(false)),
             ("long long", int(true, 64)),
             ("signed long long int", int(true, 64)),
             ("unsigned long long", int(false, 64)),
@@ -466,7 +456,9 @@ mod tests {
     fn named_and_pointer_types() {
         let env = TypeEnv::default();
         assert_eq!(kind(&env, "uint8_t"), Ok(int(false, 8)));
-        assert_eq!(kind(&env, "size_t"), Ok(int(false, 64)));
+        assert_eq!(kind(&env, "size_t"), Ok(pointer_sized(false)));
+        assert_eq!(kind(&env, "ssize_t"), Ok(pointer_sized(true)));
+        assert_eq!(kind(&env, "ulong_t"), Ok(long(false)));
         assert_eq!(kind(&env, "pid_t"), Ok(int(true, 32)));
         // Darwin and BSD names of real provider files.
         assert_eq!(kind(&env, "mach_port_t"), Ok(int(false, 32)));
@@ -474,7 +466,7 @@ mod tests {
         assert_eq!(kind(&env, "lwpid_t"), Ok(int(true, 32)));
         assert_eq!(kind(&env, "vm_size_t"), Ok(int(false, 64)));
         assert_eq!(kind(&env, "dispatch_time_t"), Ok(int(false, 64)));
-        assert_eq!(kind(&env, "register_t"), Ok(int(true, 64)));
+        assert_eq!(kind(&env, "register_t"), Ok(long(true)));
         assert_eq!(kind(&env, "bool"), Ok(ArgKind::Bool));
         assert_eq!(kind(&env, "_Bool"), Ok(ArgKind::Bool));
         assert_eq!(kind(&env, "double"), Ok(ArgKind::Float { bits: 64 }));
@@ -500,7 +492,7 @@ mod tests {
 
     #[test]
     fn c_type_names_alone() {
-        assert_eq!(c_type_kind("unsigned  long"), Some(int(false, 64)));
+        assert_eq!(c_type_kind("unsigned  long"), Some(long(false)));
         assert_eq!(c_type_kind("char"), Some(int(true, 8)));
         assert_eq!(c_type_kind("const char*"), Some(ArgKind::String));
         assert_eq!(c_type_kind("pid_t"), Some(int(true, 32)));
@@ -565,7 +557,7 @@ mod tests {
             kind(&env, "Str *"),
             Ok(ArgKind::Pointer(Box::new(ArgKind::String)))
         );
-        assert_eq!(kind(&env, "ngx_int_t"), Ok(int(true, 64)));
+        assert_eq!(kind(&env, "ngx_int_t"), Ok(pointer_sized(true)));
         assert!(matches!(kind(&env, "A"), Err(TypeError::Unknown { .. })));
         assert!(matches!(kind(&env, "LOOP"), Err(TypeError::Unknown { .. })));
     }

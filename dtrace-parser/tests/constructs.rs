@@ -1,9 +1,28 @@
 //! Each construct of the provider language the parser reads.
 
-use dtrace_parser::{parse, parse_with, ArgKind, ParseOptions, Span};
+use dtrace_parser::{parse, parse_with, ArgKind, IntWidth, ParseOptions, Span};
 
 fn int(signed: bool, bits: u8) -> ArgKind {
-    ArgKind::Integer { signed, bits }
+    ArgKind::Integer {
+        signed,
+        width: IntWidth::Bits(bits),
+    }
+}
+
+/// C's `long`: pointer-wide in LP64 and ILP32.
+fn long(signed: bool) -> ArgKind {
+    ArgKind::Integer {
+        signed,
+        width: IntWidth::Long,
+    }
+}
+
+/// `size_t` and its kin: pointer-sized by definition.
+fn size(signed: bool) -> ArgKind {
+    ArgKind::Integer {
+        signed,
+        width: IntWidth::Pointer,
+    }
 }
 
 fn ptr(k: ArgKind) -> ArgKind {
@@ -78,7 +97,7 @@ fn comments_everywhere_and_crlf() {
 #[test]
 fn multi_line_declarations_and_optional_semicolons() {
     let src = "provider p {\n probe x(\n  int a,\n  long b\n )\n probe y()\n}";
-    assert_eq!(kinds(src), vec![vec![int(true, 32), int(true, 64)], vec![]]);
+    assert_eq!(kinds(src), vec![vec![int(true, 32), long(true)], vec![]]);
 }
 
 #[test]
@@ -154,10 +173,10 @@ fn every_integer_spelling() {
                 int(true, 32),
                 int(true, 32),
                 int(false, 32),
-                int(true, 64),
-                int(false, 64),
+                long(true),
+                long(false),
             ],
-            vec![int(true, 64), int(false, 64), int(true, 64), int(false, 64)],
+            vec![int(true, 64), int(false, 64), int(true, 64), long(false)],
         ]
     );
 }
@@ -181,16 +200,16 @@ fn named_integer_types() {
                 int(false, 64)
             ],
             vec![
-                int(true, 64),
-                int(false, 64),
-                int(false, 64),
-                int(true, 64),
+                size(true),
+                size(false),
+                size(false),
+                size(true),
                 int(true, 64),
                 int(true, 32),
                 int(false, 32),
                 int(false, 32)
             ],
-            vec![int(false, 32), int(true, 64), int(true, 64), int(false, 64)],
+            vec![int(false, 32), long(true), size(true), int(false, 64)],
         ]
     );
 }

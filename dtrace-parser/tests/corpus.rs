@@ -17,7 +17,7 @@
 
 use std::path::PathBuf;
 
-use dtrace_parser::{ArgKind, ErrorKind, ParseOptions};
+use dtrace_parser::{ArgKind, ErrorKind, IntWidth, ParseOptions};
 use serde_json::Value;
 
 /// Files whose C-preprocessed reading SystemTap could not make (`null`
@@ -76,7 +76,14 @@ fn options() -> ParseOptions {
 }
 
 fn int(signed: bool, bits: u8) -> ArgKind {
-    ArgKind::Integer { signed, bits }
+    ArgKind::Integer {
+        signed,
+        width: IntWidth::Bits(bits),
+    }
+}
+
+fn int_of(signed: bool, width: IntWidth) -> ArgKind {
+    ArgKind::Integer { signed, width }
 }
 
 /// What the files' own type names are: `None` for a base usable only behind
@@ -89,8 +96,12 @@ fn base_kind(base: &str, file: &str) -> Option<(ArgKind, usize)> {
         "uint16_t" => (int(false, 16), 0),
         "int" | "pid_t" => (int(true, 32), 0),
         "unsigned" | "unsigned int" | "uint32_t" => (int(false, 32), 0),
-        "long" | "long long" | "int64_t" | "intptr_t" | "ssize_t" => (int(true, 64), 0),
-        "unsigned long" | "uint64_t" | "uintptr_t" | "size_t" => (int(false, 64), 0),
+        "long long" | "int64_t" => (int(true, 64), 0),
+        "long" => (int_of(true, IntWidth::Long), 0),
+        "intptr_t" | "ssize_t" => (int_of(true, IntWidth::Pointer), 0),
+        "uint64_t" => (int(false, 64), 0),
+        "unsigned long" => (int_of(false, IntWidth::Long), 0),
+        "uintptr_t" | "size_t" => (int_of(false, IntWidth::Pointer), 0),
         // PostgreSQL's `#define bool char`.
         "bool" if file.starts_with("postgresql") => (int(true, 8), 0),
         "bool" => (ArgKind::Bool, 0),
@@ -126,7 +137,7 @@ fn expected_kind(token: &str, file: &str) -> ArgKind {
             Some((
                 ArgKind::Integer {
                     signed: true,
-                    bits: 8,
+                    width: IntWidth::Bits(8),
                 },
                 0,
             )),

@@ -26,13 +26,8 @@
 //!
 //! libstapsdt is a Linux API: on other targets this crate is empty.
 
-#[cfg(all(
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+// `libstapsdt_api`: Linux on x86_64 and aarch64, as the build script decides.
+#[cfg(libstapsdt_api)]
 mod linux;
-#[cfg(all(
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(libstapsdt_api)]
 pub use linux::*;

@@ -21,9 +21,11 @@
 //! With the `read` feature (on by default), [`notes`] reads every note of an object file and
 //! [`parse_section`] the bytes of one note section.
 //!
-//! Writers: the `usdt` crate's probe sites emit the note in assembly
-//! (`usdt/src/site/stapsdt.rs`) and the code generator spells the sizes
-//! (`usdt-impl`'s `ArgType::note_size`); [`ArgSize`]'s `Display` is the same spelling.
+//! Writing: [`Note::to_bytes`] writes a whole note (run-time providers' objects do), and
+//! [`Argument::new`] and [`format_arguments`] the argument string; [`ArgSize`]'s `Display`
+//! is the one spelling of a size (`-4`, `8f`), which `dtrace_parser::ArgKind::note_size`
+//! gives every C type. The `usdt` crate's probe sites assemble the same note in a template
+//! (`usdt/src/site/stapsdt.rs`), which a test of `usdt` holds to these constants.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod argument;
@@ -31,12 +33,14 @@ mod error;
 mod note;
 #[cfg(feature = "read")]
 mod section;
+mod write;
 
 pub use argument::{parse_arguments, ArgSize, Argument};
 pub use error::NoteError;
 pub use note::{parse_desc, Note};
 #[cfg(feature = "read")]
 pub use section::{notes, parse_section};
+pub use write::format_arguments;
 
 /// The owner name of a stapsdt note (without its NUL).
 pub const OWNER: &[u8] = b"stapsdt";
@@ -47,3 +51,6 @@ pub const NOTE_SECTION: &str = ".note.stapsdt";
 /// The section whose link-time address every note records, so that readers can tell how far
 /// prelink moved the file.
 pub const BASE_SECTION: &str = ".stapsdt.base";
+/// The section of the semaphores (a `u16` each, which tracers increment while they trace the
+/// probe), where `<sys/sdt.h>` puts them.
+pub const SEMAPHORE_SECTION: &str = ".probes";

@@ -98,21 +98,24 @@ fn read_addr(bytes: &mut &[u8], is_64: bool, big_endian: bool) -> Option<u64> {
     }
 }
 
+/// A 64-bit little-endian descriptor, for the tests.
+#[cfg(test)]
+pub(crate) fn desc64(pc: u64, base: u64, semaphore: u64, strings: &[&str; 3]) -> Vec<u8> {
+    let [provider, name, args] = strings.map(str::to_owned);
+    let note = Note {
+        pc,
+        base,
+        semaphore,
+        provider,
+        name,
+        args,
+    };
+    note.desc(true, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn desc64(pc: u64, base: u64, sem: u64, strings: &[&str]) -> Vec<u8> {
-        let mut d = Vec::new();
-        for a in [pc, base, sem] {
-            d.extend_from_slice(&a.to_le_bytes());
-        }
-        for s in strings {
-            d.extend_from_slice(s.as_bytes());
-            d.push(0);
-        }
-        d
-    }
 
     #[test]
     fn reads_32_bit_big_endian_desc() {

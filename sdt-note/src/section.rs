@@ -62,8 +62,10 @@ pub fn notes<'data>(file: &impl Object<'data>) -> Result<Vec<Note>, NoteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::note::desc64;
 
-    /// A note section holding the given (owner, type, descriptor) notes, little-endian.
+    /// A note section holding the given (owner, type, descriptor) notes, little-endian
+    /// (other owners and types than [`Note::to_bytes`] writes).
     fn section(notes: &[(&[u8], u32, Vec<u8>)]) -> Vec<u8> {
         let mut out = Vec::new();
         for (owner, ty, desc) in notes {
@@ -77,18 +79,6 @@ mod tests {
             out.resize(out.len().next_multiple_of(4), 0);
         }
         out
-    }
-
-    fn desc64(pc: u64, base: u64, sem: u64, strings: &[&str]) -> Vec<u8> {
-        let mut d = Vec::new();
-        for a in [pc, base, sem] {
-            d.extend_from_slice(&a.to_le_bytes());
-        }
-        for s in strings {
-            d.extend_from_slice(s.as_bytes());
-            d.push(0);
-        }
-        d
     }
 
     #[test]

@@ -22,6 +22,25 @@
 pub mod elf;
 pub mod fixture;
 pub mod nested;
+pub mod perf;
 pub mod tracers;
 
 pub use test_support::{require_tracers, run, tracer_available, HarnessError};
+
+/// The fixtures whose probes the note, site, semaphore and evaluation tests all walk, as
+/// the paths cargo gives the tests, followed by `extra` ones. A macro because cargo sets
+/// those `CARGO_BIN_EXE_*` variables for the tests alone: it expands in the test naming it.
+#[macro_export]
+macro_rules! fixtures {
+    ($($extra:expr),* $(,)?) => {
+        [
+            env!("CARGO_BIN_EXE_fx_types"),
+            env!("CARGO_BIN_EXE_fx_strings"),
+            env!("CARGO_BIN_EXE_fx_sites"),
+            env!("CARGO_BIN_EXE_fx_lib"),
+            env!("CARGO_BIN_EXE_fx_tiny"),
+            env!("CARGO_BIN_EXE_fx_options"),
+            $($extra),*
+        ]
+    };
+}

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use usdt_tests::nested::example_binary;
+use usdt_tests::perf::{tracefs, PerfCleanup};
 use usdt_tests::run::{describe, run, Output};
 use usdt_tests::tracer_available;
 use usdt_tests::tracers::{gdb, readelf_notes, skip, tool_available, TRACE_LIMIT};
@@ -136,48 +136,17 @@ fn gdb_lists_the_probes() {
     );
 }
 
-/// Undoes `perf buildid-cache --add` and `perf probe` however the test ends.
-struct PerfCleanup(PathBuf);
-
-impl Drop for PerfCleanup {
-    fn drop(&mut self) {
-        let _ = run(
-            Command::new("perf").args(["probe", "-q", "-d", "sdt_test:*"]),
-            Duration::from_secs(60),
-        );
-        let _ = run(
-            Command::new("perf")
-                .arg("buildid-cache")
-                .arg("--remove")
-                .arg(&self.0),
-            Duration::from_secs(60),
-        );
-    }
-}
-
-/// Whether tracefs is mounted (perf's probes live there); mounts it if it can.
-fn tracefs_ready() -> bool {
-    let events = Path::new("/sys/kernel/tracing/uprobe_events");
-    if !events.exists() {
-        let _ = run(
-            Command::new("mount").args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"]),
-            Duration::from_secs(30),
-        );
-    }
-    events.exists()
-}
-
 #[test]
 fn perf_records_the_probes() {
     if !tracer_available("perf") {
         return;
     }
-    if !tracefs_ready() {
-        skip("tracefs is not mounted at /sys/kernel/tracing and cannot be");
+    if tracefs().is_none() {
+        skip("tracefs is not mounted and cannot be");
         return;
     }
     let bin = example();
-    let _cleanup = PerfCleanup(bin.clone());
+    let _cleanup = PerfCleanup::new("sdt_test:*", &bin);
     run_ok(
         Command::new("perf")
             .arg("buildid-cache")

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use usdt_tests::perf::{tracefs, PerfCleanup};
 use usdt_tests::run::{run, Streaming};
 use usdt_tests::tracers::{skip, TRACE_LIMIT};
 use usdt_tests::{require_tracers, tracer_available};
@@ -227,13 +228,6 @@ fn gdb_reads_all_twelve_arguments() {
     );
 }
 
-/// The tracefs directory, where uprobe events are defined.
-fn tracefs() -> Option<&'static str> {
-    ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
-        .into_iter()
-        .find(|d| Path::new(d).join("uprobe_events").exists())
-}
-
 /// Removes a uprobe event however the test ends.
 struct UprobeEvent(String);
 
@@ -302,22 +296,6 @@ fn perf_records_a_memfd_probe_through_tracefs() {
     assert!(script.contains("s=\"hello dynamic\""), "{script}");
 }
 
-/// Undoes `perf buildid-cache --add` and `perf probe` however the test ends.
-struct PerfCleanup(String);
-
-impl Drop for PerfCleanup {
-    fn drop(&mut self) {
-        let _ = run(
-            Command::new("perf").args(["probe", "-q", "-d", "sdt_dynprov:*"]),
-            Duration::from_secs(60),
-        );
-        let _ = run(
-            Command::new("perf").args(["buildid-cache", "--remove", &self.0]),
-            Duration::from_secs(60),
-        );
-    }
-}
-
 #[test]
 fn perf_probes_a_file_backed_provider_natively() {
     if !tracer_available("perf") {
@@ -330,7 +308,7 @@ fn perf_probes_a_file_backed_provider_natively() {
         "{}",
         f.path
     );
-    let cleanup = PerfCleanup(f.path.clone());
+    let cleanup = PerfCleanup::new("sdt_dynprov:*", &f.path);
     for args in [
         vec!["buildid-cache", "--add", &f.path],
         vec!["probe", "-x", &f.path, "-a", "sdt_dynprov:start"],

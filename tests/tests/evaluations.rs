@@ -9,15 +9,7 @@ use usdt_tests::run::run;
 use usdt_tests::tracer_available;
 use usdt_tests::tracers::{bpftrace, evaluations_in, gdb};
 
-const FIXTURES: &[&str] = &[
-    env!("CARGO_BIN_EXE_fx_types"),
-    env!("CARGO_BIN_EXE_fx_strings"),
-    env!("CARGO_BIN_EXE_fx_sites"),
-    env!("CARGO_BIN_EXE_fx_lib"),
-    env!("CARGO_BIN_EXE_fx_tiny"),
-    env!("CARGO_BIN_EXE_fx_options"),
-    env!("CARGO_BIN_EXE_fx_closures"),
-];
+const FIXTURES: &[&str] = &usdt_tests::fixtures!(env!("CARGO_BIN_EXE_fx_closures"));
 const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
 
 #[test]

@@ -6,14 +6,7 @@ use std::path::Path;
 
 use usdt_tests::elf::Elf;
 
-const FIXTURES: &[&str] = &[
-    env!("CARGO_BIN_EXE_fx_types"),
-    env!("CARGO_BIN_EXE_fx_strings"),
-    env!("CARGO_BIN_EXE_fx_sites"),
-    env!("CARGO_BIN_EXE_fx_lib"),
-    env!("CARGO_BIN_EXE_fx_tiny"),
-    env!("CARGO_BIN_EXE_fx_options"),
-];
+const FIXTURES: &[&str] = &usdt_tests::fixtures!();
 
 const NOP5: [u8; 5] = [0x0f, 0x1f, 0x44, 0x00, 0x00];
 

@@ -14,14 +14,7 @@ use usdt_tests::tracer_available;
 use usdt_tests::tracers::{bpftrace, evaluations_in, skip, tool_available, TRACE_LIMIT};
 
 const TINY: &str = env!("CARGO_BIN_EXE_fx_tiny");
-const FIXTURES: &[&str] = &[
-    env!("CARGO_BIN_EXE_fx_types"),
-    env!("CARGO_BIN_EXE_fx_strings"),
-    env!("CARGO_BIN_EXE_fx_sites"),
-    env!("CARGO_BIN_EXE_fx_lib"),
-    env!("CARGO_BIN_EXE_fx_tiny"),
-    env!("CARGO_BIN_EXE_fx_options"),
-];
+const FIXTURES: &[&str] = &usdt_tests::fixtures!();
 
 fn release_tiny() -> PathBuf {
     release_fixture("fx_tiny", Path::new(TINY)).unwrap()

@@ -1,49 +1,28 @@
-//! DTrace arguments: native C type names (`uint8_t`, `char *`) sized by the parser's type
-//! table ([`dtrace_parser::c_type_kind`]), so that DTrace probes fill the same
-//! [`SiteArgument`] as stapsdt ones.
+//! DTrace arguments: native C type names (`uint8_t`, `char *`, `long`) sized by the parser's
+//! type table ([`dtrace_parser::c_type_kind`], [`ArgKind::note_size_in`]) in the object's
+//! data model, so that DTrace probes fill the same [`SiteArgument`] as stapsdt ones.
+//!
+//! [`ArgKind::note_size_in`]: dtrace_parser::ArgKind::note_size_in
 
-use dtrace_parser::{c_type_kind, ArgKind};
-use sdt_note::ArgSize;
+use dtrace_parser::c_type_kind;
 
 use crate::site::SiteArgument;
 
 /// The arguments of a DTrace probe from its native C types, in order.
 ///
 /// `pointer_size` is the size of a pointer in bytes in the object's data model: 8 for LP64,
-/// 4 for ILP32. (The table's other widths are LP64's: `long` reads as 8 bytes in an ILP32
-/// object too.)
+/// 4 for ILP32, where `long`, `size_t`, strings and pointers are 4 bytes wide.
 pub fn c_arguments(types: &[String], pointer_size: u8) -> Vec<SiteArgument> {
     types
         .iter()
         .enumerate()
         .map(|(i, c)| SiteArgument {
             raw: c.clone(),
-            size: c_type_kind(c).map(|kind| size_of(&kind, pointer_size)),
+            size: c_type_kind(c).map(|kind| kind.note_size_in(pointer_size)),
             location: format!("arg{i}"),
             c_type: Some(c.clone()),
         })
         .collect()
-}
-
-/// The width, sign and class of a value of `kind`.
-fn size_of(kind: &ArgKind, pointer_size: u8) -> ArgSize {
-    let int = |bits: u8, signed| ArgSize {
-        bytes: bits / 8,
-        signed,
-        float: false,
-    };
-    match kind {
-        ArgKind::Integer { signed, bits } => int(*bits, *signed),
-        ArgKind::Bool => int(8, false),
-        ArgKind::Float { bits } => ArgSize {
-            bytes: bits / 8,
-            signed: false,
-            float: true,
-        },
-        ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer => {
-            int(pointer_size * 8, false)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -67,8 +46,32 @@ mod tests {
         assert_eq!(shown("double"), "8f");
         assert_eq!(shown("_Bool"), "1");
         assert_eq!(shown("struct foo"), "?");
-        let ilp32 = c_arguments(&["void *".to_string()], 4);
-        assert_eq!(ilp32[0].size.map(|s| s.bytes), Some(4));
+    }
+
+    #[test]
+    fn ilp32_objects_have_4_byte_longs_and_pointers() {
+        let sizes = |types: &[&str]| {
+            let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+            c_arguments(&types, 4)
+                .iter()
+                .map(|a| a.size.map_or("?".to_string(), |s| s.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            sizes(&[
+                "long",
+                "unsigned long",
+                "size_t",
+                "ssize_t",
+                "void *",
+                "char *"
+            ]),
+            ["-4", "4", "4", "-4", "4", "4"]
+        );
+        assert_eq!(
+            sizes(&["long long", "int64_t", "int", "double"]),
+            ["-8", "-8", "-4", "8f"]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use object::{Architecture, BinaryFormat, Object, ObjectSegment, ReadRef};
-use usdt_impl::record::{Site, SiteKind};
+use usdt_impl::record::{SiteKind, SiteRecord};
 use usdt_impl::register::{build_dof, Arch, Flavor, Layout, Symbol};
 use usdt_impl::symbols::FunctionMap;
 
@@ -105,9 +105,9 @@ impl DtraceObject {
     }
 
     /// The probes of the sites of a record section.
-    pub fn record_probes(&self, sites: &[Site]) -> Vec<ProbeSite> {
+    pub fn record_probes(&self, sites: &[SiteRecord]) -> Vec<ProbeSite> {
         // (provider, probe, function start) → (is-enabled sites, probe sites).
-        type Group<'a> = (Vec<u64>, Vec<&'a Site>);
+        type Group<'a> = (Vec<u64>, Vec<&'a SiteRecord>);
         let mut groups: BTreeMap<(&str, &str, Option<u64>), Group<'_>> = BTreeMap::new();
         for site in sites {
             let function = self.functions.symbol_at(site.address).map(|(a, _)| a);
@@ -225,7 +225,7 @@ impl DtraceObject {
 
     /// The DOF document `usdt::register_probes()` builds from `sites`, with this file's
     /// symbol table in place of `dladdr` and its link-time addresses.
-    pub fn build_dof(&self, sites: &[Site]) -> Result<Vec<u8>, Error> {
+    pub fn build_dof(&self, sites: &[SiteRecord]) -> Result<Vec<u8>, Error> {
         let arch = self.arch.ok_or_else(|| Error::Unsupported {
             path: self.path.clone(),
             format: "DTrace probe records for this architecture".to_string(),

@@ -90,7 +90,7 @@ pub enum Error {
         /// The file.
         path: PathBuf,
         /// What the DOF builder said.
-        source: usdt_impl::register::BuildError,
+        source: usdt_impl::register::DofError,
     },
     /// `usdt dof` was given a file with neither DOF nor DTrace probe records.
     #[error("{}: no DOF section and no DTrace probe records", path.display())]

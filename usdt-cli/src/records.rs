@@ -13,7 +13,7 @@ use std::path::Path;
 
 use object::macho::LC_DYLD_CHAINED_FIXUPS;
 use object::{BinaryFormat, Object, ObjectSection, ObjectSegment, ReadRef};
-use usdt_impl::record::{parse_records, Site};
+use usdt_impl::record::{parse_records, SiteRecord};
 
 use crate::address_space::AddressSpace;
 use crate::error::Error;
@@ -32,7 +32,7 @@ pub struct Records {
     /// The section's name, e.g. `set_dtrace_probes` or `__DATA,__dtrace_probes`.
     pub section: String,
     /// The sites, in record order, with their addresses as the file places them.
-    pub sites: Vec<Site>,
+    pub sites: Vec<SiteRecord>,
 }
 
 /// Reads the probe records of `object`, if it has a record section.

@@ -21,4 +21,4 @@ pub use codegen::{generate, Options};
 pub use d_file::{from_d_file, from_d_source};
 pub use dtrace_parser;
 pub use error::Error;
-pub use model::{ArgType, Probe, Provider};
+pub use model::{ArgSpec, ProbeSpec, ProviderSpec};

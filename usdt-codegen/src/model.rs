@@ -1,14 +1,19 @@
 //! The provider model: what every front door produces and the code generator consumes.
+//!
+//! Its types are specifications of the code to generate, named `*Spec` apart from
+//! `dtrace_parser`'s `Provider` and `Probe` (a D file as written, which [`from_d`] reads) and
+//! `usdt-dynamic`'s (providers made at run time).
 
-use dtrace_parser::{ArgKind, Span};
+use dtrace_parser::{ArgKind, IntWidth, Span};
+use sdt_note::ArgSize;
 
 /// A provider: a named group of probes.
 #[derive(Debug, Clone)]
-pub struct Provider {
+pub struct ProviderSpec {
     /// The name tracers see (`test` in `test:::start`).
     pub name: String,
     /// The probes, in declaration order.
-    pub probes: Vec<Probe>,
+    pub probes: Vec<ProbeSpec>,
     /// Where the provider is declared, for a `.d` file.
     pub span: Option<Span>,
     /// Items that bring the argument types into scope at every probe site: a
@@ -19,28 +24,22 @@ pub struct Provider {
 
 /// One probe of a provider.
 #[derive(Debug, Clone)]
-pub struct Probe {
+pub struct ProbeSpec {
     /// The name as written (`transaction__start`), which Linux notes keep.
     pub name: String,
     /// The arguments, in order.
-    pub args: Vec<ArgType>,
+    pub args: Vec<ArgSpec>,
     /// Where the probe is declared, for a `.d` file.
     pub span: Option<Span>,
 }
 
 /// The type of one probe argument.
 #[derive(Debug, Clone)]
-pub enum ArgType {
-    /// A C type the tracer understands natively: an integer, a float, a string or a pointer.
+pub enum ArgSpec {
+    /// A value the tracer understands natively: an integer, `bool`, a float, a string or a
+    /// pointer, as a D file's C type or a Rust primitive declares it. The closure returns
+    /// the kind's Rust type ([`ArgKind::rust_type`]: `u8`, `usize` for `size_t`, `&str`...).
     Native(ArgKind),
-    /// A Rust primitive declared in a `#[usdt::provider]` module: the closure must return
-    /// exactly `rust`; `kind` is how the tracer sees it.
-    Primitive {
-        /// How the tracer sees the value.
-        kind: ArgKind,
-        /// The declared Rust type (`usize`, `u8`, `f64`, ...): a primitive, so an identifier.
-        rust: proc_macro2::Ident,
-    },
     /// `&usdt::UniqueId`: passed as its `u64`.
     UniqueId,
     /// Any `serde::Serialize` type `T` (its tokens, outer references removed), passed as a
@@ -50,13 +49,13 @@ pub enum ArgType {
     /// build-script path links no type parser.
     Serializable(proc_macro2::TokenStream),
     /// A slice or array of a `serde::Serialize` element type `E` (declared `&[E]`, `[E]` or
-    /// `[E; N]`; the tokens are `E`'s), passed as JSON like [`ArgType::Serializable`]: the
+    /// `[E; N]`; the tokens are `E`'s), passed as JSON like [`ArgSpec::Serializable`]: the
     /// closure returns anything that is `AsRef<[E]>` (`Vec<E>`, `&Vec<E>`, `&[E]`, an array),
     /// as in usdt 0.6.
     SerializableSlice(proc_macro2::TokenStream),
 }
 
-impl Probe {
+impl ProbeSpec {
     /// The name in DTrace's DOF: `__` becomes `-` (`transaction-start`), as DTrace's own
     /// toolchain does.
     pub fn dtrace_name(&self) -> String {
@@ -65,52 +64,55 @@ impl Probe {
 
     /// Whether an argument is a serializable Rust type (only `#[usdt::provider]` has them).
     pub fn serializes(&self) -> bool {
-        self.args.iter().any(ArgType::is_serializable)
+        self.args.iter().any(ArgSpec::is_serializable)
     }
 }
 
-impl ArgType {
+impl ArgSpec {
     /// Whether the value is passed as JSON.
     pub fn is_serializable(&self) -> bool {
         matches!(
             self,
-            ArgType::Serializable(_) | ArgType::SerializableSlice(_)
+            ArgSpec::Serializable(_) | ArgSpec::SerializableSlice(_)
         )
+    }
+
+    /// How the tracer sees the value: a `UniqueId` is a `uint64_t`, a serialized value a
+    /// string.
+    pub fn kind(&self) -> ArgKind {
+        match self {
+            ArgSpec::Native(kind) => kind.clone(),
+            ArgSpec::UniqueId => ArgKind::Integer {
+                signed: false,
+                width: IntWidth::Bits(64),
+            },
+            ArgSpec::Serializable(_) | ArgSpec::SerializableSlice(_) => ArgKind::String,
+        }
     }
 
     /// The C type a DTrace consumer is told (`uint8_t`, `char *`).
     pub fn native_type(&self) -> String {
-        match self {
-            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.native_type(),
-            ArgType::UniqueId => "uint64_t".to_owned(),
-            ArgType::Serializable(_) | ArgType::SerializableSlice(_) => "char *".to_owned(),
-        }
+        self.kind().native_type()
     }
 
-    /// The size field of a SystemTap note argument (`-4`, `8`, `8f`): bytes, negative when
-    /// signed, `f` for floating point.
-    pub fn note_size(&self) -> String {
-        match self {
-            ArgType::Native(kind) | ArgType::Primitive { kind, .. } => kind.note_size(),
-            ArgType::UniqueId | ArgType::Serializable(_) | ArgType::SerializableSlice(_) => {
-                "8".to_owned()
-            }
-        }
+    /// The size of its SystemTap note argument (`-4`, `8`, `8f` when displayed).
+    pub fn note_size(&self) -> ArgSize {
+        self.kind().note_size()
     }
 }
 
 /// The providers of a parsed D file, in the model.
-pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
+pub fn from_d(file: &dtrace_parser::File) -> Vec<ProviderSpec> {
     file.providers
         .iter()
-        .map(|p| Provider {
+        .map(|p| ProviderSpec {
             name: p.name.clone(),
             span: Some(p.span),
             scope: Vec::new(),
             probes: p
                 .probes
                 .iter()
-                .map(|probe| Probe {
+                .map(|probe| ProbeSpec {
                     name: probe.name.clone(),
                     span: Some(probe.span),
                     args: probe.args.iter().map(arg_type).collect(),
@@ -120,22 +122,8 @@ pub fn from_d(file: &dtrace_parser::File) -> Vec<Provider> {
         .collect()
 }
 
-/// A D argument in the model. The pointer-sized integers keep their width as `isize` and
-/// `usize` in Rust, which is what Rust code has at hand for them (`buf.len()`).
-fn arg_type(arg: &dtrace_parser::Argument) -> ArgType {
-    let base = arg
-        .c_type
-        .split_whitespace()
-        .filter(|w| !matches!(*w, "const" | "volatile"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rust = match base.as_str() {
-        "intptr_t" | "ssize_t" | "ptrdiff_t" => "isize",
-        "uintptr_t" | "size_t" => "usize",
-        _ => return ArgType::Native(arg.kind.clone()),
-    };
-    ArgType::Primitive {
-        kind: arg.kind.clone(),
-        rust: proc_macro2::Ident::new(rust, proc_macro2::Span::call_site()),
-    }
+/// A D argument in the model: the type the parser resolved, aliases and all (a `typedef`
+/// of `size_t` is `usize` as `size_t` is).
+fn arg_type(arg: &dtrace_parser::Argument) -> ArgSpec {
+    ArgSpec::Native(arg.kind.clone())
 }

@@ -126,15 +126,15 @@
 //! this crate, which programs and language bindings written for libstapsdt load unchanged.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod args;
 mod backend;
 mod error;
 mod probe;
 mod provider;
+mod signature;
 mod types;
 
-pub use args::{ArgSig, ArgValue, Args, Signature, Str, MAX_ARGS};
 pub use error::{Error, TypeList};
 pub use probe::{DynProbe, Probe};
 pub use provider::{Backing, Provider};
+pub use signature::{ArgSig, ArgValue, Args, Signature, Str, MAX_ARGS};
 pub use types::{ArgType, Value};

@@ -3,11 +3,11 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use usdt::__private::StrBuf;
+use usdt_impl::StrBuf;
 
-use crate::args::{Args, Signature, Words, MAX_ARGS};
 use crate::backend::Site;
 use crate::provider::Loaded;
+use crate::signature::{Args, Signature, Words, MAX_ARGS};
 use crate::{ArgType, Error, Value};
 
 /// A probe of a loaded provider, whose argument types are the signature `S`

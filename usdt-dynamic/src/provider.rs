@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::args::Signature;
 use crate::backend::{self, Image};
 use crate::error::TypeList;
+use crate::signature::Signature;
 use crate::{ArgType, DynProbe, Error, Probe};
 
 /// Where the Linux backend puts the object it loads. Elsewhere there is no object, and this

@@ -2,7 +2,7 @@
 
 use std::ffi::CStr;
 
-use dtrace_parser::ArgKind;
+use dtrace_parser::{ArgKind, IntWidth};
 
 /// The type of one probe argument: an integer of 8 to 64 bits, or a NUL-terminated string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,7 +30,10 @@ pub enum ArgType {
 impl ArgType {
     /// How tracers see it, in the kinds static probes use (sizes, signs, C types).
     pub fn kind(self) -> ArgKind {
-        let int = |signed, bits| ArgKind::Integer { signed, bits };
+        let int = |signed, bits| ArgKind::Integer {
+            signed,
+            width: IntWidth::Bits(bits),
+        };
         match self {
             ArgType::I8 => int(true, 8),
             ArgType::U8 => int(false, 8),
@@ -52,13 +55,14 @@ impl ArgType {
     /// The integer range of the type as `i128` bounds; `None` for strings.
     fn range(self) -> Option<(i128, i128)> {
         match self.kind() {
-            ArgKind::Integer { signed: true, bits } => {
-                Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1))
+            ArgKind::Integer { signed, width } => {
+                let bits = width.bits();
+                Some(if signed {
+                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+                } else {
+                    (0, (1i128 << bits) - 1)
+                })
             }
-            ArgKind::Integer {
-                signed: false,
-                bits,
-            } => Some((0, (1i128 << bits) - 1)),
             _ => None,
         }
     }
@@ -170,6 +174,6 @@ mod tests {
     fn c_types() {
         assert_eq!(ArgType::U16.c_type(), "uint16_t");
         assert_eq!(ArgType::Str.to_string(), "char *");
-        assert_eq!(ArgType::I32.kind().note_size(), "-4");
+        assert_eq!(ArgType::I32.kind().note_size().to_string(), "-4");
     }
 }

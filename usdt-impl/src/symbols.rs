@@ -81,6 +81,15 @@ impl FunctionMap {
             if s.kind() != SymbolKind::Text || !s.is_definition() {
                 return None;
             }
+            // Mach-O names starting with `l` or `L` are the assembler's and linker's own
+            // labels (LLVM's `ltmp0` marks a section's start), never a function's name; one
+            // at a function's address would otherwise name it.
+            if macho
+                && s.name_bytes()
+                    .is_ok_and(|n| matches!(n.first(), Some(b'l' | b'L')))
+            {
+                return None;
+            }
             let section = s.section_index()?;
             let (start, header) = section_of(section)?;
             let start = start.checked_add(s.address().checked_sub(header.address())?)?;

@@ -14,7 +14,8 @@ use syn::{FnArg, Item, ItemFn, ItemMod, ItemUse, Token, Type, UseTree, Visibilit
 
 use crate::options::{self, KeyValue, Module};
 use usdt_codegen::dtrace_parser::ArgKind;
-use usdt_codegen::{ArgType, Probe, Provider};
+use usdt_codegen::dtrace_parser::IntWidth::{Bits, Pointer};
+use usdt_codegen::{ArgSpec, ProbeSpec, ProviderSpec};
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated.parse2(attr)?;
@@ -59,7 +60,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         }
     }
     let module_name = module.ident.to_string();
-    let provider = Provider {
+    let provider = ProviderSpec {
         name: opts
             .provider_name
             .take()
@@ -133,7 +134,7 @@ fn scope_item(item: &ItemUse) -> syn::Result<TokenStream> {
 
 /// One probe function: `fn name(arg: Type, ...) {}`, returning nothing, not generic. A body
 /// is ignored, as usdt 0.6 ignores it.
-fn probe(f: &ItemFn) -> syn::Result<Probe> {
+fn probe(f: &ItemFn) -> syn::Result<ProbeSpec> {
     let sig = &f.sig;
     fn refuse<T>(span: proc_macro2::Span, what: &str) -> syn::Result<T> {
         Err(syn::Error::new(
@@ -164,7 +165,7 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
             FnArg::Receiver(r) => refuse(r.span(), "takes no `self`"),
         })
         .collect::<syn::Result<Vec<_>>>()?;
-    Ok(Probe {
+    Ok(ProbeSpec {
         name: sig.ident.to_string(),
         args,
         span: None,
@@ -173,7 +174,7 @@ fn probe(f: &ItemFn) -> syn::Result<Probe> {
 
 /// How a declared Rust type reaches the tracer. References are looked through: a probe
 /// declared `&T` takes what one declared `T` takes, and passes the value.
-fn arg_type(ty: &Type) -> syn::Result<ArgType> {
+fn arg_type(ty: &Type) -> syn::Result<ArgSpec> {
     Ok(match ty {
         Type::Reference(r) => arg_type(&r.elem)?,
         Type::Paren(p) => arg_type(&p.elem)?,
@@ -181,25 +182,22 @@ fn arg_type(ty: &Type) -> syn::Result<ArgType> {
         Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last().map(|s| s.ident.to_string());
             match (p.path.get_ident(), last.as_deref()) {
-                (_, Some("UniqueId")) => ArgType::UniqueId,
-                (_, Some("CStr" | "CString")) => ArgType::Native(ArgKind::String),
+                (_, Some("UniqueId")) => ArgSpec::UniqueId,
+                (_, Some("CStr" | "CString")) => ArgSpec::Native(ArgKind::String),
                 (Some(ident), _) if ident == "str" || ident == "String" => {
-                    ArgType::Native(ArgKind::String)
+                    ArgSpec::Native(ArgKind::String)
                 }
                 (Some(ident), _) => match primitive_kind(ident) {
-                    Some(kind) => ArgType::Primitive {
-                        kind,
-                        rust: ident.clone(),
-                    },
-                    None => ArgType::Serializable(ty.to_token_stream()),
+                    Some(kind) => ArgSpec::Native(kind),
+                    None => ArgSpec::Serializable(ty.to_token_stream()),
                 },
-                _ => ArgType::Serializable(ty.to_token_stream()),
+                _ => ArgSpec::Serializable(ty.to_token_stream()),
             }
         }
-        Type::Slice(s) => ArgType::SerializableSlice(s.elem.to_token_stream()),
-        Type::Array(a) => ArgType::SerializableSlice(a.elem.to_token_stream()),
-        Type::Ptr(_) => ArgType::Native(ArgKind::OpaquePointer),
-        Type::Tuple(_) => ArgType::Serializable(ty.to_token_stream()),
+        Type::Slice(s) => ArgSpec::SerializableSlice(s.elem.to_token_stream()),
+        Type::Array(a) => ArgSpec::SerializableSlice(a.elem.to_token_stream()),
+        Type::Ptr(_) => ArgSpec::Native(ArgKind::OpaquePointer),
+        Type::Tuple(_) => ArgSpec::Serializable(ty.to_token_stream()),
         other => {
             return Err(syn::Error::new(
                 other.span(),
@@ -211,20 +209,21 @@ fn arg_type(ty: &Type) -> syn::Result<ArgType> {
     })
 }
 
-/// How the tracer sees a Rust primitive named `ident`, if it is one.
+/// How the tracer sees a Rust primitive named `ident`, if it is one: the kind whose
+/// [`rust_type`](ArgKind::rust_type) it is.
 fn primitive_kind(ident: &proc_macro2::Ident) -> Option<ArgKind> {
-    let int = |signed, bits| Some(ArgKind::Integer { signed, bits });
+    let int = |signed, width| Some(ArgKind::Integer { signed, width });
     match ident.to_string().as_str() {
-        "u8" => int(false, 8),
-        "u16" => int(false, 16),
-        "u32" => int(false, 32),
-        "u64" => int(false, 64),
-        "usize" => int(false, usize::BITS as u8),
-        "i8" => int(true, 8),
-        "i16" => int(true, 16),
-        "i32" => int(true, 32),
-        "i64" => int(true, 64),
-        "isize" => int(true, isize::BITS as u8),
+        "u8" => int(false, Bits(8)),
+        "u16" => int(false, Bits(16)),
+        "u32" => int(false, Bits(32)),
+        "u64" => int(false, Bits(64)),
+        "usize" => int(false, Pointer),
+        "i8" => int(true, Bits(8)),
+        "i16" => int(true, Bits(16)),
+        "i32" => int(true, Bits(32)),
+        "i64" => int(true, Bits(64)),
+        "isize" => int(true, Pointer),
         "bool" => Some(ArgKind::Bool),
         "f32" => Some(ArgKind::Float { bits: 32 }),
         "f64" => Some(ArgKind::Float { bits: 64 }),

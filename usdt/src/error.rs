@@ -1,8 +1,5 @@
 //! The crate's one error type: probe registration, the build script, JSON.
 
-pub use usdt_impl::record::RecordError;
-pub use usdt_impl::register::BuildError;
-
 /// What went wrong: registering the probes ([`register_probes`](crate::register_probes)),
 /// generating them from a build script ([`Builder`](crate::Builder)), or serializing a value
 /// ([`to_json`](crate::to_json)).
@@ -26,11 +23,11 @@ pub enum Error {
     Ioctl(std::io::Error),
     /// The probe records in the binary are malformed (or of an unknown version).
     #[error("malformed probe records: {0}")]
-    Records(#[from] RecordError),
+    Records(RegistrationError),
     /// The probes cannot be described in DOF (a name too long for DTrace, a probe declared
     /// twice with different argument types).
     #[error("cannot describe the probes in DOF: {0}")]
-    Dof(#[from] BuildError),
+    Dof(RegistrationError),
     /// The build script's provider file is missing or malformed:
     /// `file:line:column: what was expected`.
     #[error("{0}")]
@@ -63,12 +60,34 @@ pub struct ProviderError {
     pub text: String,
 }
 
+/// What made this object's probes impossible to hand to DTrace ([`Error::Records`],
+/// [`Error::Dof`]), as the runtime (`usdt-impl`) describes it.
+///
+/// Its own type, not the runtime's: `usdt::Error` is then the same on every target, and a
+/// program built where there is no DTrace compiles none of the records and DOF code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RegistrationError {
+    message: String,
+}
+
+impl RegistrationError {
+    /// What is wrong, e.g. `probe record at offset 48 is truncated`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+#[cfg(usdt_backend = "dtrace")]
 impl From<usdt_impl::register::RegisterError> for Error {
     fn from(e: usdt_impl::register::RegisterError) -> Self {
         use usdt_impl::register::RegisterError as R;
+        let message = |e: &dyn std::fmt::Display| RegistrationError {
+            message: e.to_string(),
+        };
         match e {
-            R::Records(e) => Error::Records(e),
-            R::Build(e) => Error::Dof(e),
+            R::Records(e) => Error::Records(message(&e)),
+            R::Build(e) => Error::Dof(message(&e)),
             R::Device { path, errno } => Error::HelperDevice {
                 path,
                 source: std::io::Error::from_raw_os_error(errno),

@@ -128,7 +128,7 @@ mod unique_id;
 pub mod __private;
 
 pub use builder::Builder;
-pub use error::{Error, ProviderError};
+pub use error::{Error, ProviderError, RegistrationError};
 pub use json::to_json;
 pub use register::register_probes;
 pub use unique_id::UniqueId;

@@ -25,16 +25,7 @@ use crate::Error;
 /// usdt::register_probes().expect("DTrace refused our probes");
 /// ```
 pub fn register_probes() -> Result<(), Error> {
-    #[cfg(all(
-        not(usdt_disable_probes),
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     usdt_impl::register::register()?;
     Ok(())
 }

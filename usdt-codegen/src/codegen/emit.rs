@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use proc_macro2::TokenStream;
 
-use super::{args, names, typecheck, MAX_ARGUMENTS};
-use crate::{Error, Options, Probe, Provider};
+use super::{names, site_call, MAX_ARGUMENTS};
+use crate::{Error, Options, ProbeSpec, ProviderSpec};
 
 /// Every probe macro of a D provider, by both names usdt has had: `test_start!` (defined in
 /// the invoking scope) and `test::start!` (usdt 0.6's, in a module named after the provider or
@@ -21,7 +21,7 @@ use crate::{Error, Options, Probe, Provider};
 /// format giving two probes one name), leaves that spelling out, unless it is the only one, or the module was named
 /// explicitly: then it is an error.
 pub fn provider(
-    provider: &Provider,
+    provider: &ProviderSpec,
     options: &Options,
     clashing: &HashSet<String>,
 ) -> Result<TokenStream, Error> {
@@ -54,12 +54,12 @@ pub fn provider(
                 } else {
                     format!("{module}::{name}")
                 };
-                let site = Site {
+                let naming = MacroName {
                     name: &name.to_string(),
                     shown: &shown,
                     lints: false,
                 };
-                probe_macro(&mut inside, provider, probe, site, options)?;
+                probe_macro(&mut inside, provider, probe, naming, options)?;
                 if function_ok {
                     aliases.push(format!("{name} as {function}"));
                 }
@@ -68,12 +68,12 @@ pub fn provider(
                 // The only spelling: an error names what is wrong with it.
                 let name =
                     names::probe_macro(function_format, provider, probe, options)?.to_string();
-                let site = Site {
+                let naming = MacroName {
                     name: &name,
                     shown: &name,
                     lints: true,
                 };
-                probe_macro(&mut outside, provider, probe, site, options)?;
+                probe_macro(&mut outside, provider, probe, naming, options)?;
             }
         }
     }
@@ -109,7 +109,7 @@ fn function_format(options: &Options) -> &str {
 }
 
 /// The `test_start!` names that `providers` would give more than one probe.
-pub fn clashing_names(providers: &[Provider], options: &Options) -> HashSet<String> {
+pub fn clashing_names(providers: &[ProviderSpec], options: &Options) -> HashSet<String> {
     let mut seen = HashSet::new();
     let mut clashing = HashSet::new();
     for provider in providers {
@@ -126,19 +126,19 @@ pub fn clashing_names(providers: &[Provider], options: &Options) -> HashSet<Stri
 /// The probe macros of `provider` alone, each named by `format`, for a front door that places
 /// them itself.
 pub fn probe_macros(
-    provider: &Provider,
+    provider: &ProviderSpec,
     format: &str,
     options: &Options,
 ) -> Result<TokenStream, Error> {
     let mut text = String::new();
     for probe in &provider.probes {
         let name = names::probe_macro(format, provider, probe, options)?.to_string();
-        let site = Site {
+        let naming = MacroName {
             name: &name,
             shown: &name,
             lints: true,
         };
-        probe_macro(&mut text, provider, probe, site, options)?;
+        probe_macro(&mut text, provider, probe, naming, options)?;
     }
     parse(&text, options)
 }
@@ -158,8 +158,8 @@ fn parse(text: &str, options: &Options) -> Result<TokenStream, Error> {
     })
 }
 
-/// How one probe's macro is written.
-struct Site<'a> {
+/// What one probe's macro is called, and how it is written.
+struct MacroName<'a> {
     /// The macro's name.
     name: &'a str,
     /// What messages call it.
@@ -172,12 +172,12 @@ struct Site<'a> {
 /// One probe's `macro_rules!`, and a `pub(crate) use` so it can be named by path.
 fn probe_macro(
     out: &mut String,
-    provider: &Provider,
-    probe: &Probe,
-    site: Site,
+    provider: &ProviderSpec,
+    probe: &ProbeSpec,
+    naming: MacroName,
     options: &Options,
 ) -> Result<(), Error> {
-    let Site { name, shown, lints } = site;
+    let MacroName { name, shown, lints } = naming;
     let file = options.file.as_deref();
     if probe.args.len() > MAX_ARGUMENTS {
         return Err(Error::new(
@@ -190,11 +190,8 @@ fn probe_macro(
             ),
         ));
     }
-    let check = typecheck::check(&probe.args);
-    let site_args = args::site_list(probe);
     let prov = &provider.name;
     let stapsdt = &probe.name;
-    let dtrace = probe.dtrace_name();
     let no_closure = if probe.args.is_empty() {
         String::new()
     } else {
@@ -225,9 +222,7 @@ fn probe_macro(
     };
     // The site itself is `usdt`'s `__probe!`: the less each probe macro holds, the less
     // every crate compiles.
-    let site = format!(
-        "::usdt::__probe!({prov:?}, {stapsdt:?}, {dtrace:?}, {check}, [$($f)*], {site_args})"
-    );
+    let site = site_call::call(provider, probe);
     let body = if scope.is_empty() {
         site
     } else {

@@ -7,20 +7,19 @@
 //! compiles: it is written as text, and the site's work is `usdt`'s.
 //!
 //! One module per concern: [`names`] (macro names and identifier rules), [`typecheck`]
-//! (the type each argument's value must have), [`args`] (what each argument tells the backend) and
-//! [`emit`] (the macros themselves).
+//! (the type each argument's value must have), [`site_call`] (the call of `usdt`'s site
+//! macro each probe macro makes, and its grammar) and [`emit`] (the macros themselves).
 
-pub mod args;
 pub mod emit;
 pub mod names;
+pub mod site_call;
 pub mod typecheck;
 
 use proc_macro2::TokenStream;
 
-use crate::{Error, Provider};
+use crate::{Error, ProviderSpec};
 
-/// The most arguments a probe may take (C's `<sys/sdt.h>` limit).
-pub const MAX_ARGUMENTS: usize = 12;
+pub use dtrace_parser::MAX_ARGUMENTS;
 
 /// How the generated macros are named and where they live.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +37,7 @@ pub struct Options {
     pub file: Option<String>,
 }
 /// Generate the probe macros of `providers`.
-pub fn generate(providers: &[Provider], options: &Options) -> Result<TokenStream, Error> {
+pub fn generate(providers: &[ProviderSpec], options: &Options) -> Result<TokenStream, Error> {
     let renamed = rename(providers, options)?;
     let clashing = emit::clashing_names(&renamed, options);
     let mut out = TokenStream::new();
@@ -49,7 +48,7 @@ pub fn generate(providers: &[Provider], options: &Options) -> Result<TokenStream
 }
 
 /// Apply `provider_name`, which only makes sense for a file with one provider.
-fn rename(providers: &[Provider], options: &Options) -> Result<Vec<Provider>, Error> {
+fn rename(providers: &[ProviderSpec], options: &Options) -> Result<Vec<ProviderSpec>, Error> {
     let mut providers = providers.to_vec();
     if let Some(name) = &options.provider_name {
         match providers.as_mut_slice() {

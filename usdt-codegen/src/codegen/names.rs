@@ -1,12 +1,13 @@
 //! Macro names, and the rules that provider and probe names must follow to make them.
 
+use dtrace_parser::is_identifier;
 use proc_macro2::{Ident, Span};
 
-use crate::{Error, Options, Probe, Provider};
+use crate::{Error, Options, ProbeSpec, ProviderSpec};
 
 /// The text of the macro name for `probe` of `provider`: `format` with `{provider}` and
 /// `{probe}` replaced.
-pub fn format_name(format: &str, provider: &Provider, probe: &Probe) -> String {
+pub fn format_name(format: &str, provider: &ProviderSpec, probe: &ProbeSpec) -> String {
     format
         .replace("{provider}", &provider.name)
         .replace("{probe}", &probe.name)
@@ -15,8 +16,8 @@ pub fn format_name(format: &str, provider: &Provider, probe: &Probe) -> String {
 /// The name of the macro for `probe` of `provider` named by `format`, as an identifier.
 pub fn probe_macro(
     format: &str,
-    provider: &Provider,
-    probe: &Probe,
+    provider: &ProviderSpec,
+    probe: &ProbeSpec,
     options: &Options,
 ) -> Result<Ident, Error> {
     let name = format_name(format, provider, probe);
@@ -29,7 +30,11 @@ pub fn probe_macro(
 }
 
 /// `name` as the module of `provider`'s macros.
-pub fn provider_module(name: &str, provider: &Provider, options: &Options) -> Result<Ident, Error> {
+pub fn provider_module(
+    name: &str,
+    provider: &ProviderSpec,
+    options: &Options,
+) -> Result<Ident, Error> {
     ident(name, options, provider.span, || {
         if name == provider.name {
             format!("the provider name `{name}`")
@@ -82,11 +87,3 @@ const KEYWORDS: &[&str] = &[
     "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
-
-/// Whether `name` has the shape of an identifier (letters, digits, `_`, not starting with a
-/// digit), keyword or not.
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-}

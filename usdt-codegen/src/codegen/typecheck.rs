@@ -1,6 +1,6 @@
 //! What each argument's value must be, which each site states where it binds the value.
 //!
-//! `[ret [T0] [T1] ...]`, one type per argument, for `usdt::__probe!`: the site binds each
+//! One type per argument, for the call's `[ret [T0] [T1] ...]` (see [`super::site_call`]): the site binds each
 //! value the closure returns by reference with that type (`let a0: &u8 = &VALUE;`), so rustc
 //! checks the closure where the user wrote it and points a wrong type at the closure's own
 //! tokens, an integer literal takes the declared width, and, as in usdt 0.6, a probe takes
@@ -11,29 +11,22 @@
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
 
-use crate::{ArgType, Provider};
+use crate::{ArgSpec, ProviderSpec};
 use dtrace_parser::ArgKind;
 
 /// The type a site gives argument `arg`'s value, as text.
-pub fn expected(arg: &ArgType) -> String {
+pub fn expected(arg: &ArgSpec) -> String {
     match arg {
         // Several Rust types are accepted: inferred here, bound where prepared.
-        ArgType::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer) => {
+        ArgSpec::Native(ArgKind::String | ArgKind::Pointer(_) | ArgKind::OpaquePointer) => {
             "_".to_owned()
         }
-        ArgType::Native(kind) => format!("&{}", kind.rust_type()),
-        ArgType::Primitive { rust, .. } => format!("&{rust}"),
-        ArgType::UniqueId => "&::usdt::UniqueId".to_owned(),
-        ArgType::Serializable(ty) => format!("&{ty}"),
+        ArgSpec::Native(kind) => format!("&{}", kind.rust_type()),
+        ArgSpec::UniqueId => "&::usdt::UniqueId".to_owned(),
+        ArgSpec::Serializable(ty) => format!("&{ty}"),
         // `&dyn AsRef<[E]>` takes what `fn f(_: impl AsRef<[E]>)` would, by coercion.
-        ArgType::SerializableSlice(elem) => format!("&dyn ::core::convert::AsRef<[{elem}]>"),
+        ArgSpec::SerializableSlice(elem) => format!("&dyn ::core::convert::AsRef<[{elem}]>"),
     }
-}
-
-/// The `[ret ...]` list of a probe's expected argument types, as text.
-pub fn check(args: &[ArgType]) -> String {
-    let types: Vec<String> = args.iter().map(|a| format!("[{}]", expected(a))).collect();
-    format!("[ret {}]", types.join(" "))
 }
 
 /// For a front door that declares serializable types (`#[usdt::provider]`): one assertion
@@ -41,12 +34,12 @@ pub fn check(args: &[ArgType]) -> String {
 /// pointing at the declared type, with the provider's scope items, to be placed next to the
 /// provider's module (so the types resolve where the module is, and through its `use`
 /// items).
-pub fn serializable_assertions(provider: &Provider) -> TokenStream {
+pub fn serializable_assertions(provider: &ProviderSpec) -> TokenStream {
     let scope = &provider.scope;
     let mut out = TokenStream::new();
     for probe in &provider.probes {
         for arg in &probe.args {
-            let (ArgType::Serializable(ty) | ArgType::SerializableSlice(ty)) = arg else {
+            let (ArgSpec::Serializable(ty) | ArgSpec::SerializableSlice(ty)) = arg else {
                 continue;
             };
             let span = ty

@@ -13,7 +13,7 @@ pub(crate) use super::stubs::exec::Site;
 
 /// As many as static probes carry: in the argument registers, the rest on the stack where
 /// `fasttrap` reads them ([`super::stubs`]).
-pub(crate) const MAX_ARGS: usize = crate::args::MAX_ARGS;
+pub(crate) const MAX_ARGS: usize = crate::signature::MAX_ARGS;
 
 /// The stubs of a provider and its registration.
 pub(crate) struct Image {

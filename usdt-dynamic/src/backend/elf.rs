@@ -15,9 +15,9 @@
 //! left it: the note says so (`8@%rdi`, `-4@%rsi`, `8@8(%rsp)`; `8@x0`, `8@[sp, 8]`).
 //!
 //! The notes are SystemTap's v3 notes as `<sys/sdt.h>` writes them and the `usdt` crate's
-//! static sites do (`usdt/src/site/stapsdt.rs`): owner `stapsdt`, type 3, then the site's
-//! address, `.stapsdt.base`'s address and the semaphore's address, and the provider, the
-//! probe and the arguments as NUL-terminated strings. The argument sizes are
+//! static sites do, written by the `sdt-note` crate ([`sdt_note::Note::to_bytes`]): the
+//! site's address, `.stapsdt.base`'s address and the semaphore's address, and the provider,
+//! the probe and the arguments. The argument sizes are
 //! [`dtrace_parser::ArgKind::note_size`]'s.
 //!
 //! The semaphores start a page and nothing else shares their pages: the kernel increments
@@ -28,6 +28,7 @@ use object::elf;
 use object::write::elf::{FileHeader, ProgramHeader, SectionHeader, Sym, Writer};
 use object::write::StringId;
 use object::Endianness;
+use sdt_note::{Argument, Note};
 
 use crate::provider::ProbeSpec;
 use crate::Error;
@@ -129,26 +130,21 @@ fn operand(arch: &Arch, i: usize) -> String {
 fn notes(provider: &str, probes: &[ProbeSpec], arch: &Arch, layout: &Layout, base: u64) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, probe) in probes.iter().enumerate() {
-        let args: Vec<String> = probe
+        let args: Vec<Argument> = probe
             .types
             .iter()
             .enumerate()
-            .map(|(n, t)| format!("{}@{}", t.kind().note_size(), operand(arch, n)))
+            .map(|(n, t)| Argument::new(t.kind().note_size(), &operand(arch, n)))
             .collect();
-        let mut desc = Vec::new();
-        for address in [layout.stubs[i], base, layout.semaphores[i]] {
-            desc.extend_from_slice(&address.to_le_bytes());
-        }
-        for text in [provider, probe.name.as_str(), args.join(" ").as_str()] {
-            desc.extend_from_slice(text.as_bytes());
-            desc.push(0);
-        }
-        out.extend_from_slice(&8u32.to_le_bytes());
-        out.extend_from_slice(&(desc.len() as u32).to_le_bytes());
-        out.extend_from_slice(&3u32.to_le_bytes()); // NT_STAPSDT
-        out.extend_from_slice(b"stapsdt\0");
-        out.extend_from_slice(&desc);
-        out.resize(align(out.len(), 4), 0);
+        let note = Note {
+            pc: layout.stubs[i],
+            base,
+            semaphore: layout.semaphores[i],
+            provider: provider.to_owned(),
+            name: probe.name.clone(),
+            args: sdt_note::format_arguments(&args),
+        };
+        out.extend(note.to_bytes(true, false));
     }
     out
 }
@@ -181,14 +177,14 @@ pub(crate) fn build(
     w.reserve_dynstr_section_index();
     let build_id_name = w.add_section_name(b".note.gnu.build-id");
     w.reserve_section_index();
-    let base_name = w.add_section_name(b".stapsdt.base");
+    let base_name = w.add_section_name(sdt_note::BASE_SECTION.as_bytes());
     w.reserve_section_index();
     let text_name = w.add_section_name(b".text");
     let text_index = w.reserve_section_index();
     w.reserve_dynamic_section_index();
-    let probes_name = w.add_section_name(b".probes");
+    let probes_name = w.add_section_name(sdt_note::SEMAPHORE_SECTION.as_bytes());
     let probes_index = w.reserve_section_index();
-    let note_name = w.add_section_name(b".note.stapsdt");
+    let note_name = w.add_section_name(sdt_note::NOTE_SECTION.as_bytes());
     w.reserve_section_index();
     w.reserve_shstrtab_section_index();
 

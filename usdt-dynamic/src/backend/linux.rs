@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 
 use super::elf::{self, Layout};
-use crate::args::Words;
 use crate::provider::{Backing, Spec};
+use crate::signature::Words;
 use crate::Error;
 
 /// As many as static probes carry: 6 in registers, the rest on the stack (x86_64).
-pub(crate) const MAX_ARGS: usize = crate::args::MAX_ARGS;
+pub(crate) const MAX_ARGS: usize = crate::signature::MAX_ARGS;
 
 /// A probe's stub: called with all 12 argument words.
 type Stub = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64, u64);

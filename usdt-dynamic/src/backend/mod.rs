@@ -6,95 +6,34 @@
 //!   `Copy`, valid while the image it came from is alive;
 //! - `MAX_ARGS`: the most arguments a probe may have there.
 
-/// Items for Linux x86_64 and aarch64 unless built with `--cfg usdt_disable_probes`.
-macro_rules! if_linux {
-    ($($item:item)*) => {$(
-        #[cfg(all(
-            not(usdt_disable_probes),
-            target_os = "linux",
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ))]
-        $item
-    )*};
-}
+// The backend is the cfg `usdt_backend`, which `usdt-impl`'s build script decides for the
+// target (its `src/backend.rs` lists the targets of each), as for `usdt`'s static sites.
 
-/// Items for the DTrace platforms (x86_64 and aarch64) unless built with `--cfg usdt_disable_probes`.
-macro_rules! if_dtrace {
-    ($($item:item)*) => {$(
-        #[cfg(all(
-            not(usdt_disable_probes),
-            any(
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ))]
-        $item
-    )*};
-}
+/// Linux: an ELF shared object built in memory, loaded with `dlopen`.
+#[cfg(usdt_backend = "stapsdt")]
+mod linux;
+#[cfg(usdt_backend = "stapsdt")]
+pub(crate) use linux::{Image, Site, MAX_ARGS};
 
-/// Items for every other target, and for any target built with `--cfg usdt_disable_probes`.
-macro_rules! if_none {
-    ($($item:item)*) => {$(
-        #[cfg(not(all(
-            not(usdt_disable_probes),
-            any(
-                target_os = "linux",
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        )))]
-        $item
-    )*};
-}
+/// DTrace platforms: probe stubs in executable memory and a DOF document.
+#[cfg(usdt_backend = "dtrace")]
+mod dtrace;
+#[cfg(usdt_backend = "dtrace")]
+pub(crate) use dtrace::{Image, Site, MAX_ARGS};
 
-if_linux! {
-    /// Linux: an ELF shared object built in memory, loaded with `dlopen`.
-    mod linux;
-    pub(crate) use linux::{Image, Site, MAX_ARGS};
-}
-
-if_dtrace! {
-    /// DTrace platforms: probe stubs in executable memory and a DOF document.
-    mod dtrace;
-    pub(crate) use dtrace::{Image, Site, MAX_ARGS};
-}
-
-if_none! {
-    /// Elsewhere: providers load and never fire.
-    mod none;
-    pub(crate) use none::{Image, Site, MAX_ARGS};
-}
+/// Elsewhere, and with `--cfg usdt_disable_probes`: providers load and never fire.
+#[cfg(usdt_backend = "none")]
+mod none;
+#[cfg(usdt_backend = "none")]
+pub(crate) use none::{Image, Site, MAX_ARGS};
 
 /// The ELF image the Linux backend loads; built for either architecture, so that both are
 /// tested on any Linux host.
 #[cfg(target_os = "linux")]
-#[cfg_attr(
-    not(all(
-        not(usdt_disable_probes),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(usdt_backend = "stapsdt"), allow(dead_code))]
 pub(crate) mod elf;
 
 /// The stubs and DOF document of the DTrace backend, built for any architecture and
 /// kernel convention, so that they are tested on every host.
-#[cfg_attr(
-    not(all(
-        not(usdt_disable_probes),
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        )
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(usdt_backend = "dtrace"), allow(dead_code))]
 pub(crate) mod stubs;

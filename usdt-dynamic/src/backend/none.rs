@@ -1,12 +1,12 @@
 //! The backend of targets with neither SystemTap notes nor DTrace: providers "load",
 //! nothing is created, probes are never enabled.
 
-use crate::args::Words;
 use crate::provider::Spec;
+use crate::signature::Words;
 use crate::Error;
 
 /// As many as static probes carry.
-pub(crate) const MAX_ARGS: usize = crate::args::MAX_ARGS;
+pub(crate) const MAX_ARGS: usize = crate::signature::MAX_ARGS;
 
 /// Nothing loaded.
 pub(crate) struct Image;

@@ -164,14 +164,14 @@ pub(crate) fn dof(
     let mut sites = Vec::with_capacity(2 * probes.len());
     for (i, probe) in probes.iter().enumerate() {
         let name = dtrace_parser::dtrace_probe_name(&probe.name);
-        sites.push(record::Site {
+        sites.push(record::SiteRecord {
             kind: SiteKind::IsEnabled,
             provider: provider.to_owned(),
             probe: name.clone(),
             args: Vec::new(),
             address: slot_of(i) + is_enabled_traced(arch) as u64,
         });
-        sites.push(record::Site {
+        sites.push(record::SiteRecord {
             kind: SiteKind::Probe,
             provider: provider.to_owned(),
             probe: name,

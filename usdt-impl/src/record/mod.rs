@@ -94,7 +94,7 @@ pub enum SiteKind {
 
 /// One probe or is-enabled site, as read from its record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Site {
+pub struct SiteRecord {
     /// Probe or is-enabled site.
     pub kind: SiteKind,
     /// Provider name.
@@ -108,7 +108,7 @@ pub struct Site {
 }
 
 /// Read every record of a record section. Never panics, whatever the input.
-pub fn parse_records(bytes: &[u8]) -> Result<Vec<Site>, RecordError> {
+pub fn parse_records(bytes: &[u8]) -> Result<Vec<SiteRecord>, RecordError> {
     let mut sites = Vec::new();
     let mut offset = 0;
     while offset < bytes.len() {
@@ -131,7 +131,7 @@ pub fn parse_records(bytes: &[u8]) -> Result<Vec<Site>, RecordError> {
 
 /// One record at the start of `bytes`: the site and the record's length. Offsets in errors
 /// are relative to the record; the caller makes them absolute.
-fn parse_one(bytes: &[u8]) -> Result<(Site, usize), RecordError> {
+fn parse_one(bytes: &[u8]) -> Result<(SiteRecord, usize), RecordError> {
     let header = bytes
         .get(..RECORD_HEADER_LEN)
         .ok_or(RecordError::Truncated { offset: 0 })?;
@@ -188,7 +188,7 @@ fn parse_one(bytes: &[u8]) -> Result<(Site, usize), RecordError> {
             offset: strings.pos,
         });
     }
-    let site = Site {
+    let site = SiteRecord {
         kind,
         provider,
         probe,

@@ -25,14 +25,14 @@ fn reads_probe_and_is_enabled_records() {
     assert_eq!(
         sites,
         vec![
-            Site {
+            SiteRecord {
                 kind: SiteKind::IsEnabled,
                 provider: "test".into(),
                 probe: "start".into(),
                 args: vec![],
                 address: 0x1000,
             },
-            Site {
+            SiteRecord {
                 kind: SiteKind::Probe,
                 provider: "test".into(),
                 probe: "stop".into(),

@@ -45,33 +45,17 @@
 
 mod table;
 
-#[cfg(all(
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 mod helper;
 
-pub use table::{dof_sites, Arch, BuildError, Flavor, Layout, Symbol};
+pub use table::{dof_sites, Arch, DofError, Flavor, Layout, Symbol};
 
 /// The helper device's requests and this target's site conventions, for documents built at
 /// run time (run-time providers).
-#[cfg(all(
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 pub use helper::{add_dof, remove_dof, ARCH, FLAVOR};
 
-use crate::record::{RecordError, Site};
+use crate::record::{RecordError, SiteRecord};
 
 /// Why the probes could not be registered. Cloneable, so that every call of [`register`]
 /// can return the first call's result.
@@ -83,7 +67,7 @@ pub enum RegisterError {
     Records(#[from] RecordError),
     /// The probes cannot be described in DOF.
     #[error("cannot describe the probes in DOF: {0}")]
-    Build(#[from] BuildError),
+    Build(#[from] DofError),
     /// The DTrace helper device could not be opened.
     #[error("cannot open the DTrace helper device {path} (errno {errno})")]
     Device {
@@ -102,10 +86,10 @@ pub enum RegisterError {
 
 /// The DOF model for `sites`: [`dof_sites`], grouped by [`dof::Dof::from_sites`].
 pub fn build_model(
-    sites: &[Site],
+    sites: &[SiteRecord],
     layout: &Layout,
     resolve: &dyn Fn(u64) -> Option<Symbol>,
-) -> Result<dof::Dof, BuildError> {
+) -> Result<dof::Dof, DofError> {
     Ok(dof::Dof::from_sites(dof_sites(sites, layout, resolve)?)?)
 }
 
@@ -113,10 +97,10 @@ pub fn build_model(
 /// the DOF version the layout's kernel accepts ([`Flavor::dof_version`]), 64-bit and
 /// little-endian as every DTrace target is.
 pub fn build_dof(
-    sites: &[Site],
+    sites: &[SiteRecord],
     layout: &Layout,
     resolve: &dyn Fn(u64) -> Option<Symbol>,
-) -> Result<Vec<u8>, BuildError> {
+) -> Result<Vec<u8>, DofError> {
     Ok(build_model(sites, layout, resolve)?.to_bytes_as(
         layout.flavor.dof_version(),
         dof::DataModel::Lp64,
@@ -130,27 +114,11 @@ pub fn build_dof(
 /// probes succeeds without opening the device. On targets without DTrace this does nothing
 /// and succeeds.
 pub fn register() -> Result<(), RegisterError> {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         helper::register()
     }
-    #[cfg(not(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )))]
+    #[cfg(not(usdt_backend = "dtrace"))]
     {
         Ok(())
     }
@@ -168,15 +136,7 @@ pub const DEBUG_AT_LOAD: &str = "DTRACE_DOF_INIT_DEBUG";
 /// `DTRACE_DOF_INIT_DISABLE` is set. Errors are kept for [`register`] to return (and
 /// printed when `DTRACE_DOF_INIT_DEBUG` is set); nothing unwinds out of it.
 pub extern "C" fn register_at_load() {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         if std::env::var_os(DISABLE_AT_LOAD).is_some() {
             return;
@@ -196,15 +156,7 @@ pub extern "C" fn register_at_load() {
 /// probes back from DTrace (`DTRACEHIOC_REMOVE`) if they were registered, and frees the
 /// DOF document.
 pub extern "C" fn unregister_at_unload() {
-    #[cfg(all(
-        any(
-            target_os = "illumos",
-            target_os = "solaris",
-            target_os = "freebsd",
-            target_os = "macos"
-        ),
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
+    #[cfg(usdt_backend = "dtrace")]
     {
         let _ = std::panic::catch_unwind(helper::unregister);
     }

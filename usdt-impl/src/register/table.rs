@@ -1,6 +1,6 @@
 //! From probe records to the `dof` crate's sites: function names, bases and offsets.
 
-use crate::record::{Site, SiteKind};
+use crate::record::{SiteKind, SiteRecord};
 use std::collections::BTreeMap;
 
 /// The instruction set the sites were compiled for: it fixes where each site is traced.
@@ -58,7 +58,7 @@ pub struct Symbol {
 /// Why the sites cannot become a DOF document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum BuildError {
+pub enum DofError {
     /// A macOS site lies below the helper's base or too far above it.
     #[error("site at {address:#x} cannot be expressed as a 32-bit offset from {base:#x}")]
     OffsetOutOfRange {
@@ -83,10 +83,10 @@ pub enum BuildError {
 /// function's address, or the group's lowest site when the function is unknown; macOS takes
 /// the helper's base.
 pub fn dof_sites(
-    sites: &[Site],
+    sites: &[SiteRecord],
     layout: &Layout,
     resolve: &dyn Fn(u64) -> Option<Symbol>,
-) -> Result<Vec<dof::Site>, BuildError> {
+) -> Result<Vec<dof::Site>, DofError> {
     type Key<'a> = (&'a str, &'a str, String);
     let named: Vec<(Key<'_>, u64)> = sites
         .iter()
@@ -129,7 +129,7 @@ pub fn dof_sites(
 }
 
 /// The address to write for a macOS site so that xnu's x86_64 adjustment lands on it.
-fn apple_address(site: &Site, layout: &Layout) -> Result<u64, BuildError> {
+fn apple_address(site: &SiteRecord, layout: &Layout) -> Result<u64, DofError> {
     let adjust: i64 = match (layout.arch, site.kind) {
         (Arch::X86_64, SiteKind::Probe) => 1,
         (Arch::X86_64, SiteKind::IsEnabled) => -2,
@@ -141,7 +141,7 @@ fn apple_address(site: &Site, layout: &Layout) -> Result<u64, BuildError> {
             a.checked_sub(layout.helper_base)
                 .is_some_and(|d| d <= u64::from(u32::MAX))
         })
-        .ok_or(BuildError::OffsetOutOfRange {
+        .ok_or(DofError::OffsetOutOfRange {
             address: site.address,
             base: layout.helper_base,
         })

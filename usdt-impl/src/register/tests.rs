@@ -1,8 +1,8 @@
 use super::*;
 use crate::record::SiteKind;
 
-fn site(kind: SiteKind, probe: &str, args: &[&str], address: u64) -> Site {
-    Site {
+fn site(kind: SiteKind, probe: &str, args: &[&str], address: u64) -> SiteRecord {
+    SiteRecord {
         kind,
         provider: "test".into(),
         probe: probe.into(),
@@ -108,7 +108,7 @@ fn macos_sites_below_the_base_are_errors() {
     let sites = [site(SiteKind::IsEnabled, "start", &[], 0x1001)];
     assert!(matches!(
         build_dof(&sites, &layout, &|_| None),
-        Err(BuildError::OffsetOutOfRange { .. })
+        Err(DofError::OffsetOutOfRange { .. })
     ));
 }
 
@@ -120,7 +120,7 @@ fn conflicting_argument_types_are_errors() {
     ];
     assert!(matches!(
         build_dof(&sites, &SOLARIS, &in_main),
-        Err(BuildError::Sites(_))
+        Err(DofError::Sites(_))
     ));
 }
 

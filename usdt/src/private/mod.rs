@@ -1,15 +1,15 @@
 //! Items the generated probe macros name. Not part of the public API: they may change in
 //! any release.
 
-mod args;
-mod cstr;
+mod conversions;
 mod json;
 
-pub use args::{Arg, PtrArg, StrArg};
-pub use cstr::{StrBuf, INLINE_STR_LEN};
+pub use conversions::{Arg, PtrArg, StrArg};
 pub use json::{Json, Serialize};
 /// The load-time entries of DTrace probe sites (see `site::dtrace`).
+#[cfg(usdt_backend = "dtrace")]
 pub use usdt_impl::register::{register_at_load, unregister_at_unload};
+pub use usdt_impl::{StrBuf, INLINE_STR_LEN};
 
 /// Marks the path that runs a probe as unlikely, so the compiler lays it out after the hot
 /// code and moves no argument work before the gate. A call to a `#[cold]` function, because

@@ -1,53 +1,30 @@
 //! The probe-site macro, one definition per backend, chosen by the target being compiled
 //! (never by the host that runs the proc macro), so cross-compiling picks the right one.
 //!
-//! Every backend defines `__probe_site!` with the same input, which the generated probe
-//! macros pass: the provider and probe names (as Linux's SystemTap notes and as DTrace's DOF
-//! spell them), the value the user wrote with each argument's expected type, and per
-//! argument a binding name, the note's size (`-4`, `8`, `8f`), the native C type, and how
-//! the value becomes a register (see `__prepare!`).
+//! The generated probe macros call `__probe!`; the grammar of that call is defined once, in
+//! `usdt-codegen`'s `codegen::site_call` module (`usdt-codegen/src/codegen/site_call.rs`),
+//! which writes it. The arms here match it, and `tests/site_contract.rs` expands every
+//! argument shape through them.
+//!
+//! Every backend defines `__probe_site!` with the same input, which `__probe!` passes: the
+//! provider and probe names (as Linux's SystemTap notes and as DTrace's DOF spell them), the
+//! value the user wrote with each argument's expected type, and per argument a binding name,
+//! the note's size (`-4`, `8`, `8f`), the native C type, and how the value becomes a
+//! register (see `__prepare!`).
 
-#[cfg(all(
-    not(usdt_disable_probes),
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+// The backend is the cfg `usdt_backend`, which `usdt-impl`'s build script decides for the
+// target (its `src/backend.rs` lists the targets of each).
+#[cfg(usdt_backend = "stapsdt")]
 mod stapsdt;
-#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "aarch64"))]
+#[cfg(all(usdt_backend = "stapsdt", target_arch = "aarch64"))]
 mod stapsdt_aarch64;
-#[cfg(all(not(usdt_disable_probes), target_os = "linux", target_arch = "x86_64"))]
+#[cfg(all(usdt_backend = "stapsdt", target_arch = "x86_64"))]
 mod stapsdt_x86_64;
 
-#[cfg(all(
-    not(usdt_disable_probes),
-    any(
-        target_os = "illumos",
-        target_os = "solaris",
-        target_os = "freebsd",
-        target_os = "macos"
-    ),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(usdt_backend = "dtrace")]
 mod dtrace;
 
-#[cfg(not(all(
-    not(usdt_disable_probes),
-    any(
-        all(
-            target_os = "linux",
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        ),
-        all(
-            any(
-                target_os = "illumos",
-                target_os = "solaris",
-                target_os = "freebsd",
-                target_os = "macos"
-            ),
-            any(target_arch = "x86_64", target_arch = "aarch64")
-        )
-    )
-)))]
+#[cfg(usdt_backend = "none")]
 mod none;
 
 /// A probe macro's expansion: the value the user wrote (a closure, or anything callable),
@@ -82,7 +59,8 @@ macro_rules! __bind_args {
     };
 }
 
-/// Rebinds an argument, bound by reference, as the `u64` the tracer reads: `int`s are cast
+/// Rebinds an argument, bound by reference, as the `u64` the tracer reads, one arm per
+/// `usdt_codegen::codegen::site_call::Conversion`: `int`s are cast
 /// (no trait to resolve at every site, which costs compile time), `ptr`s taken as addresses,
 /// `str`ings made NUL-terminated (in a buffer local to the site when short), `json` and
 /// `slice` serialized, anything else converted through `Arg`. Every value and buffer stays

@@ -1,5 +1,8 @@
 //! What every SystemTap SDT (Linux) probe site emits, whatever the architecture: the note,
 //! the `.stapsdt.base` anchor, and the semaphore in `.probes`.
+//!
+//! The note format's home is the `sdt-note` crate (its owner, type and sections); these
+//! templates restate it in assembly, and the test below holds them to it.
 
 /// Defines the semaphore `__usdt_sema.PROVIDER.PROBE` once per object file, and the page
 /// alignment of `.probes` once per object file.
@@ -138,4 +141,36 @@ macro_rules! __stapsdt_note {
             ".endif",
         )
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use sdt_note::SEMAPHORE_SECTION;
+    use sdt_note::{parse_arguments, BASE_SECTION, NOTE_SECTION, NT_STAPSDT, OWNER};
+
+    #[test]
+    fn the_templates_write_the_note_format() {
+        let note = crate::__stapsdt_note!("prov", "name", "990b", ["-4", "@{}", " ", "8f", "@{}"]);
+        let owner = std::str::from_utf8(OWNER).unwrap();
+        for expected in [
+            format!(".pushsection {NOTE_SECTION},"),
+            format!(".4byte 992f-991f, 994f-993f, {NT_STAPSDT}\n991: .asciz \"{owner}\"\n"),
+            format!(".pushsection {BASE_SECTION},"),
+            ".asciz \"prov\"\n.asciz \"name\"\n".to_owned(),
+        ] {
+            assert!(note.contains(&expected), "{expected:?} not in\n{note}");
+        }
+        let args = note
+            .lines()
+            .find_map(|l| l.strip_prefix(".asciz \"-4"))
+            .map(|rest| format!("-4{}", rest.trim_end_matches('"')))
+            .unwrap();
+        let sizes: Vec<String> = parse_arguments(&args)
+            .iter()
+            .map(|a| a.size.unwrap().to_string())
+            .collect();
+        assert_eq!(sizes, ["-4", "8f"]);
+        let semaphore = crate::__stapsdt_semaphore!("prov", "name");
+        assert!(semaphore.contains(&format!(".pushsection {SEMAPHORE_SECTION},")));
+    }
 }

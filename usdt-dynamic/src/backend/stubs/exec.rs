@@ -4,7 +4,7 @@
 use std::ffi::c_void;
 
 use super::{PROBE_STUB, SLOT};
-use crate::args::Words;
+use crate::signature::Words;
 use crate::Error;
 
 type IsEnabled = unsafe extern "C" fn() -> usize;

@@ -14,7 +14,7 @@ use usdt_impl::register::{Arch, Flavor};
 use super::super::exec::{Code, HOST};
 use super::super::{code, register_args};
 use super::{probes, traced_offsets};
-use crate::args::{Words, MAX_ARGS};
+use crate::signature::{Words, MAX_ARGS};
 
 /// The traced is-enabled and probe instructions' addresses, for the handler.
 static GATE: AtomicU64 = AtomicU64::new(0);

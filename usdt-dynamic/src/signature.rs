@@ -3,7 +3,7 @@
 
 use std::ffi::{CStr, CString};
 
-use usdt::__private::StrBuf;
+use usdt_impl::StrBuf;
 
 use crate::backend::Site;
 use crate::ArgType;

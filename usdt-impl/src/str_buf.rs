@@ -15,9 +15,10 @@ use std::mem::MaybeUninit;
 /// Strings up to this many bytes are copied onto the stack.
 pub const INLINE_STR_LEN: usize = 256;
 
-/// How many long strings a thread keeps at once: one per argument of a probe, so the copies
+/// How many long strings a thread keeps at once: one per argument of a probe (the most a
+/// probe takes, `dtrace_parser::MAX_ARGUMENTS`, which a test holds this to), so the copies
 /// of one fire never share a buffer.
-const LONG_BUFFERS: usize = 12;
+pub const LONG_BUFFERS: usize = 12;
 
 /// A long-string buffer above this capacity is shrunk when it next holds a string of less
 /// than a quarter of it, so one huge string is not kept for the thread's life.

@@ -5,12 +5,12 @@
 //! through [`StrArg`] and pointers through [`PtrArg`], whose messages say which Rust types a
 //! string or pointer argument takes; floats and `UniqueId` through [`Arg`].
 
-use super::cstr::StrBuf;
 use crate::UniqueId;
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::rc::Rc;
 use std::sync::Arc;
+use usdt_impl::StrBuf;
 
 /// A value other than an integer, string or pointer that a tracer reads from a register.
 /// Sites hold each argument by reference.
