@@ -174,7 +174,8 @@ fn the_page_check_catches_a_semaphore_on_a_relro_page() {
     }
     let dir = usdt_tests::nested::nested_target_dir(Path::new(TINY)).join("relro-semaphore");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("p.d"), "provider pc { probe a(int); };\n").unwrap();
+    // One declaration per line: SystemTap's `dtrace` reads a provider so without pyparsing.
+    std::fs::write(dir.join("p.d"), "provider pc {\n  probe a(int);\n};\n").unwrap();
     std::fs::write(
         dir.join("m.c"),
         "#include \"p.h\"\nint x = 5;\nconst char *rel[] = {\"a\", \"b\"};\n\
