@@ -117,6 +117,28 @@ fn load(count: usize, runs: usize) {
     println!("LOAD probes={count} ns={median} object={object} mapped={map}");
 }
 
+// The static probes' semaphores, which the sites define (usdt/src/site/stapsdt.rs names
+// them): bpftrace attaches one probe at a time, so the dynamic ones being enabled does not
+// mean the static ones are.
+extern "C" {
+    #[link_name = "__usdt_sema.bench.p0"]
+    static SEMA_P0: u16;
+    #[link_name = "__usdt_sema.bench.p1"]
+    static SEMA_P1: u16;
+    #[link_name = "__usdt_sema.bench.pstr"]
+    static SEMA_PSTR: u16;
+}
+
+/// Whether a tracer has enabled the static probes the traced cases fire.
+fn static_probes_enabled() -> bool {
+    // SAFETY: the semaphores are 2-byte counters the kernel updates; reading one is a load.
+    unsafe {
+        [&raw const SEMA_P0, &raw const SEMA_P1, &raw const SEMA_PSTR]
+            .iter()
+            .all(|s| s.read_volatile() > 0)
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
@@ -134,9 +156,8 @@ fn main() {
             // The tracer has said it is attaching; go once it has enabled the probes here.
             let p = probes();
             let t0 = Instant::now();
-            while !(p.p0.is_enabled() && p.p1.is_enabled() && p.pstr.is_enabled())
-                && t0.elapsed().as_secs() < 60
-            {
+            let dynamic_enabled = || p.p0.is_enabled() && p.p1.is_enabled() && p.pstr.is_enabled();
+            while !(dynamic_enabled() && static_probes_enabled()) && t0.elapsed().as_secs() < 60 {
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
             let n = number(3);
